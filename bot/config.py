@@ -1,0 +1,180 @@
+"""The bot's configuration: a TOML file read into pydantic models.
+
+`load_config(path)` returns a `Config` or raises `ConfigError` whose message names
+the file, the key and the reason. Secrets never live here: they come from the
+environment (see `bot.app`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_KB_DIR = PROJECT_DIR / "kb"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; str() is the message for the operator."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CommunityKind(StrEnum):
+    estate = "estate"
+    village = "village"
+
+
+class Station(Strict):
+    name: str = "供电所"
+    hotline: str = "95598"
+
+
+class Team(Strict):
+    id: str
+    name: str
+
+
+class Community(Strict):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    kind: CommunityKind = CommunityKind.estate
+    team: str | None = None
+
+
+class Group(Strict):
+    topic: str
+    community: str | None = None
+
+
+class Worker(Strict):
+    id: str = Field(description="the WeChat contact id")
+    name: str
+    team: str
+    leader: bool = False
+
+
+class Admin(Strict):
+    id: str
+    name: str
+
+
+class BotSection(Strict):
+    name: str = "供电小助手"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    timezone: str = "Asia/Shanghai"
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+
+
+class Storage(Strict):
+    path: Path = Path("var/powerbot.db")
+
+
+class KB(Strict):
+    dir: Path = DEFAULT_KB_DIR
+
+
+class Service(Strict):
+    arrival_minutes: dict[CommunityKind, int] = Field(
+        default_factory=lambda: {CommunityKind.estate: 45, CommunityKind.village: 90}
+    )
+    address_wait_minutes: int = Field(default=10, ge=1)
+
+    def arrival_for(self, kind: CommunityKind | None) -> int:
+        if kind is None:
+            return max(self.arrival_minutes.values(), default=90)
+        return self.arrival_minutes.get(kind, 90)
+
+
+class Gateway(Strict):
+    endpoint: str | None = Field(default=None, description="host:port of a Wechaty puppet service")
+
+
+class Config(Strict):
+    station: Station = Field(default_factory=Station)
+    teams: list[Team] = Field(default_factory=list)
+    communities: list[Community] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    workers: list[Worker] = Field(default_factory=list)
+    admins: list[Admin] = Field(default_factory=list)
+    bot: BotSection = Field(default_factory=BotSection)
+    storage: Storage = Field(default_factory=Storage)
+    kb: KB = Field(default_factory=KB)
+    service: Service = Field(default_factory=Service)
+    gateway: Gateway = Field(default_factory=Gateway)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Config:
+        teams = {t.id for t in self.teams}
+        names = {c.name for c in self.communities}
+        _unique("teams", [t.id for t in self.teams])
+        _unique("communities", [c.name for c in self.communities])
+        _unique("groups", [g.topic for g in self.groups])
+        _unique("workers", [w.id for w in self.workers])
+        _unique("admins", [a.id for a in self.admins])
+        for i, c in enumerate(self.communities):
+            if c.team is not None and c.team not in teams:
+                raise ValueError(f"communities[{i}].team: no team with id {c.team!r}")
+        for i, g in enumerate(self.groups):
+            if g.community is not None and g.community not in names:
+                raise ValueError(f"groups[{i}].community: no community named {g.community!r}")
+        for i, w in enumerate(self.workers):
+            if w.team not in teams:
+                raise ValueError(f"workers[{i}].team: no team with id {w.team!r}")
+        return self
+
+    # Look-ups used across the bot.
+    def community(self, name: str | None) -> Community | None:
+        return next((c for c in self.communities if c.name == name), None)
+
+    def group(self, topic: str | None) -> Group | None:
+        return next((g for g in self.groups if g.topic == topic), None)
+
+    def team(self, team_id: str | None) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    def worker(self, worker_id: str) -> Worker | None:
+        return next((w for w in self.workers if w.id == worker_id), None)
+
+    def admin(self, admin_id: str) -> Admin | None:
+        return next((a for a in self.admins if a.id == admin_id), None)
+
+
+def _unique(section: str, keys: list[str]) -> None:
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            raise ValueError(f"{section}[{i}]: {key!r} appears twice")
+        seen.add(key)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file; relative kb/storage paths are taken from the cwd."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e.reason})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(f"{path}: " + _describe(e)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item["loc"]).lstrip(".")
+        reason = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{key}: {reason}" if key else reason)
+    return "; ".join(lines)

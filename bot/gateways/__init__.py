@@ -1,0 +1,1 @@
+"""Gateways connect the bot to a chat transport: console, memory (tests), Wechaty."""
