@@ -1,0 +1,1 @@
+"""Message understanding: intent, fault type, urgency, address and FAQ match."""
