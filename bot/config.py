@@ -155,7 +155,7 @@ def _unique(section: str, keys: list[str]) -> None:
 
 
 def load_config(path: str | Path) -> Config:
-    """Read and validate a config file; relative kb/storage paths are taken from the cwd."""
+    """Read and validate a config file."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -165,10 +165,19 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text ({e.reason})") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    _anchor_paths(raw, path.parent)
     try:
         return Config.model_validate(raw)
     except ValidationError as e:
         raise ConfigError(f"{path}: " + _describe(e)) from None
+
+
+def _anchor_paths(raw: dict, base: Path) -> None:
+    """Relative paths written in the file are taken from the file's own folder."""
+    for section, key in (("kb", "dir"), ("storage", "path")):
+        value = raw.get(section, {}).get(key) if isinstance(raw.get(section), dict) else None
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            raw[section][key] = str(base / value)
 
 
 def _describe(error: ValidationError) -> str:

@@ -1,1 +1,29 @@
-"""Feature handlers, one module per feature, each with one `router`."""
+"""Feature handlers, one module per feature, each with one `router`.
+
+ROUTERS is the priority order: the first router that handles a message wins, and
+the FAQ (with its polite hand-over and silence) is the catch-all, last.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.config import Config
+from handlers import admin, basics, dispatch, faq, fault_reports, outages
+from handlers.nlu import Understander
+
+ROUTERS = [
+    basics.router,
+    dispatch.router,
+    admin.router,
+    fault_reports.router,
+    outages.router,
+    faq.router,
+]
+
+
+def make_services(config: Config) -> dict[str, Any]:
+    """What handlers share for the life of the bot: the understanding and the knowledge base."""
+    understander = Understander(config)
+    knowledge = faq.Knowledge(config.kb.dir, understander)
+    return {"understander": understander, "knowledge": knowledge}

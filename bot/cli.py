@@ -1,0 +1,162 @@
+"""The `powerbot` command: run the bot, chat with it locally, and inspect what it understands.
+
+powerbot chat --config config.example.toml
+powerbot parse --config config.toml < messages.jsonl
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from bot.config import Config, ConfigError, load_config
+
+DEFAULT_CONFIG = "config.example.toml"
+
+
+def _load(path: str) -> Config:
+    """The config, or exit status 2 with the file, the key and the reason."""
+    try:
+        return load_config(path)
+    except ConfigError as e:
+        click.echo(f"配置错误 / config error: {e}", err=True)
+        sys.exit(2)
+
+
+def _logging(level: str, stream: TextIO | None = None) -> None:
+    logging.basicConfig(
+        level=level,
+        stream=stream or sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+
+
+def _services(config: Config) -> dict:
+    import handlers
+
+    try:
+        return handlers.make_services(config)
+    except Exception as e:  # a broken kb/ at start: say which file and line
+        problems = getattr(e, "problems", None) or [str(e)]
+        click.echo("知识库错误 / kb error:\n" + "\n".join(problems), err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.version_option(package_name="powerbot")
+def cli() -> None:
+    """powerbot: the WeChat group bot of a power supply station."""
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    default=DEFAULT_CONFIG,
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="the bot's TOML config file",
+)
+
+
+@cli.command()
+@config_option
+@click.option("--script", type=click.File("r", encoding="utf-8"), help="read lines from a file")
+@click.option("--json", "as_json", is_flag=True, help="print each sent message as a JSON line")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default: [storage] path)")
+@click.option("--verbose", is_flag=True, help="log every event to stderr")
+def chat(
+    config_path: str, script: TextIO | None, as_json: bool, db: str | None, verbose: bool
+) -> None:
+    """A local chat: play residents, workers and admins, see all the bot sends.
+
+    Example: powerbot chat --config config.example.toml --script demo.txt --json
+    """
+    config = _load(config_path)
+    _logging(config.bot.log_level if verbose else "WARNING")
+    services = _services(config)
+    asyncio.run(_chat(config, services, script, as_json, db))
+
+
+async def _chat(
+    config: Config, services: dict, script: TextIO | None, as_json: bool, db: str | None
+) -> None:
+    from bot.app import App
+    from bot.clock import OffsetClock
+    from bot.gateways.console import ConsoleGateway
+
+    clock = OffsetClock()
+    first_group = config.groups[0].topic if config.groups else None
+    gateway = ConsoleGateway(clock, bot_name=config.bot.name, group=first_group, as_json=as_json)
+    app = App(config, gateway, clock, services=services, db_path=db)
+    gateway.on_wait = app.tick
+    await app.start(background=script is None)
+    try:
+        if script is not None:
+            await gateway.run_lines(script)
+        else:
+            await gateway.run_interactive()
+    finally:
+        await app.stop()
+
+
+@cli.command()
+@config_option
+@click.option(
+    "--input",
+    "source",
+    type=click.File("r", encoding="utf-8"),
+    default="-",
+    help="JSON lines to read (default: stdin)",
+)
+def parse(config_path: str, source: TextIO) -> None:
+    """Understand messages: JSON lines {"id", "group", "text"} in, one result a line out.
+
+    Example: powerbot parse --config station.toml < dev.jsonl > out.jsonl
+    """
+    config = _load(config_path)
+    _logging("WARNING")
+    understander = _services(config)["understander"]
+    for n, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, group = str(row.get("text") or ""), row.get("group")
+        except (json.JSONDecodeError, AttributeError) as e:
+            click.echo(f"<input>:{n}: not a JSON object: {e}", err=True)
+            continue
+        result = understander.understand(text, group)
+        out = {"id": row.get("id"), **result.model_dump(mode="json")}
+        click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@cli.command()
+@config_option
+def migrate(config_path: str) -> None:
+    """Create or upgrade the SQLite file named in the config.
+
+    Example: powerbot migrate --config config.toml
+    """
+    from bot.store import Store
+
+    config = _load(config_path)
+    Store.open(Path(config.storage.path)).close()
+    click.echo(f"database ready: {config.storage.path}")
+
+
+@cli.command()
+@config_option
+def run(config_path: str) -> None:
+    """Serve real WeChat groups through a Wechaty puppet service.
+
+    Example: WECHATY_PUPPET_SERVICE_TOKEN=... powerbot run --config config.toml
+    """
+    click.echo("the Wechaty gateway is not wired yet", err=True)
+    sys.exit(2)

@@ -1,0 +1,84 @@
+"""The test double: push a message in, get back everything the bot sent for it.
+
+No threads, no sleeps, no queue time-outs: `await gw.push(...)` runs the router
+to completion, and the app flushes its outbox through `send` before it returns.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from bot.clock import Clock
+from bot.gateways.base import Gateway, GatewayError
+from bot.messages import Conversation, Incoming, Kind, Outgoing, Person
+
+
+class MemoryGateway(Gateway):
+    name = "memory"
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.clock = clock
+        self.sent: list[Outgoing] = []
+        self.started = False
+        self.fail_sends = False
+        self._ids = itertools.count(1)
+
+    async def start(self) -> None:
+        self.started = True
+
+    async def stop(self) -> None:
+        self.started = False
+
+    async def send(self, out: Outgoing) -> None:
+        if self.fail_sends or not self.started:
+            raise GatewayError("memory gateway is not accepting sends")
+        self.sent.append(out)
+
+    async def push(
+        self,
+        text: str,
+        *,
+        sender: str = "resident-1",
+        name: str | None = None,
+        group: str | None = None,
+        kind: Kind = Kind.text,
+        mentioned: bool = False,
+        message_id: str | None = None,
+    ) -> list[Outgoing]:
+        """Deliver one message as `sender` in `group` (a topic) or privately; return the replies."""
+        msg = self.message(
+            text,
+            sender=sender,
+            name=name,
+            group=group,
+            kind=kind,
+            mentioned=mentioned,
+            message_id=message_id,
+        )
+        before = len(self.sent)
+        await self.deliver(msg)
+        return self.sent[before:]
+
+    def message(
+        self,
+        text: str,
+        *,
+        sender: str = "resident-1",
+        name: str | None = None,
+        group: str | None = None,
+        kind: Kind = Kind.text,
+        mentioned: bool = False,
+        message_id: str | None = None,
+    ) -> Incoming:
+        conversation = Conversation.group(group) if group else Conversation.private(sender)
+        return Incoming(
+            id=message_id or f"mem-{next(self._ids)}",
+            conversation=conversation,
+            sender=Person(id=sender, name=name if name is not None else sender),
+            text=text,
+            mentioned=mentioned,
+            kind=kind,
+            time=self.clock.now() if self.clock else datetime.now(UTC),
+        )

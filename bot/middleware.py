@@ -1,0 +1,98 @@
+"""The middleware onion every message passes through, outermost first.
+
+Each is `async def mw(call_next, msg, ctx) -> reply`. Together they drop the bot's
+own and repeated messages, resolve the sender's role, limit how fast one person
+can make the bot talk, and turn a handler's exception into one short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict, deque
+from datetime import timedelta
+
+from bot.messages import Incoming
+from bot.router import SKIP, CallNext, Context, Middleware, Reply, Role
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "抱歉，系统刚才出了点问题，请稍后再试；急事请拨打{hotline}。"
+SLOW_DOWN = "您发得有点快，请稍等一分钟再发，我们都会看到的。"
+
+
+async def log_incoming(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    log.info(
+        "in %s from %s (%s): %s", msg.conversation.label(), msg.sender.id, msg.kind, msg.text[:80]
+    )
+    return await call_next(msg, ctx)
+
+
+async def drop_own(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    if msg.from_self:
+        return SKIP
+    return await call_next(msg, ctx)
+
+
+async def drop_repeated(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    """A message id seen before is dropped; replays after a crash are let through."""
+    if not ctx.data.get("replay") and not ctx.store.record_message(msg, ctx.now()):
+        log.info("dropped repeated message %s", msg.id)
+        ctx.data["repeated"] = True
+        return SKIP
+    return await call_next(msg, ctx)
+
+
+async def resolve_role(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    if ctx.config.admin(msg.sender.id) is not None:
+        ctx.role = Role.admin
+    elif ctx.config.worker(msg.sender.id) is not None:
+        ctx.role = Role.worker
+    else:
+        ctx.role = Role.resident
+    return await call_next(msg, ctx)
+
+
+def rate_limit(per_minute: int) -> Middleware:
+    """Residents may make the bot answer at most `per_minute` times a minute."""
+    recent: dict[str, deque] = defaultdict(deque)
+    warned: set[str] = set()
+
+    async def limit(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+        if ctx.role is not Role.resident:
+            return await call_next(msg, ctx)
+        now, window = ctx.now(), recent[msg.sender.id]
+        while window and now - window[0] > timedelta(minutes=1):
+            window.popleft()
+        if len(window) >= per_minute:
+            if msg.sender.id in warned:
+                return SKIP
+            warned.add(msg.sender.id)
+            return SLOW_DOWN
+        warned.discard(msg.sender.id)
+        window.append(now)
+        return await call_next(msg, ctx)
+
+    return limit
+
+
+async def capture_errors(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    """A handler's exception undoes its writes, is logged, and gets one apology."""
+    sent_before = len(ctx.sent)
+    try:
+        with ctx.store.atomic():
+            return await call_next(msg, ctx)
+    except Exception:
+        log.exception("handler failed on message %s", msg.id)
+        del ctx.sent[sent_before:]
+        return APOLOGY.format(hotline=ctx.config.station.hotline)
+
+
+def default_chain(per_minute: int) -> list[Middleware]:
+    return [
+        log_incoming,
+        drop_own,
+        drop_repeated,
+        resolve_role,
+        rate_limit(per_minute),
+        capture_errors,
+    ]

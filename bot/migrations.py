@@ -1,0 +1,129 @@
+"""The schema, as versioned sqlite-utils migrations: the only place it changes.
+
+Add a new step at the end; never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("powerbot")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["messages"].create(
+        {
+            "id": str,
+            "conversation": str,
+            "sender_id": str,
+            "received_at": str,
+            "handled_at": str,
+            "payload": str,
+        },
+        pk="id",
+    )
+    db["messages"].create_index(["handled_at"])
+    db["tickets"].create(
+        {
+            "id": int,
+            "source_message_id": str,
+            "community": str,
+            "building": str,
+            "unit": str,
+            "room": str,
+            "fault_type": str,
+            "urgent": int,
+            "team": str,
+            "reporter_id": str,
+            "reporter_name": str,
+            "group_id": str,
+            "group_topic": str,
+            "text": str,
+            "state": str,
+            "worker_id": str,
+            "created_at": str,
+            "due_at": str,
+            "updated_at": str,
+            "note": str,
+        },
+        pk="id",
+        not_null={"state", "created_at", "text"},
+    )
+    db["tickets"].create_index(["source_message_id"], unique=True)
+    db["tickets"].create_index(["state"])
+    db["tickets"].create_index(["reporter_id"])
+    db["tickets"].create_index(["worker_id"])
+    db["ticket_events"].create(
+        {
+            "id": int,
+            "ticket_id": int,
+            "at": str,
+            "actor_id": str,
+            "actor_role": str,
+            "action": str,
+            "detail": str,
+        },
+        pk="id",
+        foreign_keys=[("ticket_id", "tickets", "id")],
+    )
+    db["ticket_events"].create_index(["ticket_id"])
+    db["outbox"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "conversation": str,
+            "text": str,
+            "mentions": str,
+            "sent_at": str,
+            "attempts": int,
+            "last_error": str,
+        },
+        pk="id",
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["sent_at"])
+    db["workers"].create(
+        {
+            "id": str,
+            "name": str,
+            "team": str,
+            "leader": int,
+            "on_duty": int,
+            "position": int,
+            "last_assigned_at": str,
+        },
+        pk="id",
+    )
+    db["pending_reports"].create(
+        {
+            "id": int,
+            "group_id": str,
+            "sender_id": str,
+            "message_id": str,
+            "payload": str,
+            "understanding": str,
+            "created_at": str,
+            "expires_at": str,
+        },
+        pk="id",
+    )
+    db["pending_reports"].create_index(["group_id", "sender_id"], unique=True)
+    db["complaints"].create(
+        {
+            "id": int,
+            "message_id": str,
+            "at": str,
+            "sender_id": str,
+            "sender_name": str,
+            "conversation": str,
+            "text": str,
+        },
+        pk="id",
+    )
+    db["complaints"].create_index(["message_id"], unique=True)
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

@@ -1,0 +1,82 @@
+"""Small helpers the feature handlers share: understanding a message once, and the words
+for addresses, fault types, ticket states and local times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import CommunityKind, Config
+from bot.messages import Incoming, Kind
+from bot.router import Context
+from bot.store import Ticket
+from handlers.nlu.models import Address, Understanding
+
+FAULT_WORDS = {
+    "household_outage": "家中停电",
+    "area_outage": "片区停电",
+    "trip": "跳闸",
+    "voltage": "电压异常",
+    "meter": "电表异常",
+    "hazard": "危险情况",
+    "other": "其他故障",
+}
+
+STATE_WORDS = {
+    "open": "待派单",
+    "assigned": "已派单，等师傅接单",
+    "accepted": "师傅已接单，正在赶来",
+    "arrived": "师傅已到现场处理",
+    "done": "已修好",
+}
+
+
+def understand(msg: Incoming, ctx: Context) -> Understanding:
+    """What the message says, worked out once per message and kept on the context."""
+    if "understanding" not in ctx.data:
+        if msg.kind is not Kind.text or not msg.text.strip():
+            ctx.data["understanding"] = Understanding()
+        else:
+            topic = msg.conversation.topic if msg.conversation.is_group else None
+            ctx.data["understanding"] = ctx.services["understander"].understand(msg.text, topic)
+    return ctx.data["understanding"]
+
+
+def community_kind(config: Config, name: str | None) -> CommunityKind | None:
+    community = config.community(name)
+    return community.kind if community else None
+
+
+def address_words(address: Address | None, kind: CommunityKind | None = None) -> str:
+    """An address as people write it: 幸福花园 3栋2单元501 / 东岭村 6组15号."""
+    if address is None or address.is_empty():
+        return "（未提供地址）"
+    village = kind is CommunityKind.village
+    parts = []
+    if address.building:
+        parts.append(f"{address.building}{'组' if village else '栋'}")
+    if address.unit:
+        parts.append(f"{address.unit}单元")
+    if address.room:
+        parts.append(f"{address.room}{'号' if village else '室'}")
+    place = "".join(parts)
+    return " ".join(p for p in (address.community or "", place) if p) or "（未提供地址）"
+
+
+def ticket_address(ticket: Ticket, config: Config) -> str:
+    address = Address(
+        community=ticket.community, building=ticket.building, unit=ticket.unit, room=ticket.room
+    )
+    return address_words(address, community_kind(config, ticket.community))
+
+
+def local_time(when: datetime | None, config: Config) -> str:
+    """HH:MM in the station's time zone (with the date when it is not today)."""
+    if when is None:
+        return "—"
+    return when.astimezone(ZoneInfo(config.bot.timezone)).strftime("%H:%M")
+
+
+def worker_label(config: Config, worker_id: str | None) -> str:
+    worker = config.worker(worker_id) if worker_id else None
+    return f"{worker.name}师傅" if worker else "师傅"

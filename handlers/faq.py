@@ -1,0 +1,95 @@
+"""Answers from the knowledge base in kb/, and a polite hand-over when there is none.
+
+电费怎么交         直接问电费、缴费、业务办理的问题
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.messages import Incoming
+from bot.router import Context, Role, Router
+from handlers.common import understand
+from handlers.nlu import Understander
+from handlers.nlu.faq import FaqMatcher
+from handlers.nlu.kb import KBError, kb_fingerprint, load_kb
+from handlers.nlu.models import Intent
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+# What residents and admins read.
+HAND_OVER = "这个问题我先转给工作人员，请稍等；急事请拨打{hotline}。"
+KB_REJECTED = "知识库文件有错，已继续使用修改前的版本。请改正：\n{problems}"
+STAFF_HINT = "没看懂这条指令，发「帮助」可查看能用的指令。"
+HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
+
+
+@router.message(lambda m, c: understand(m, c).intent is Intent.faq)
+async def answer_question(msg: Incoming, ctx: Context) -> str | None:
+    u = understand(msg, ctx)
+    entry = ctx.services["knowledge"].answer(u.faq_id) if u.faq_id else None
+    if entry is None:
+        return await hand_over(msg, ctx) if msg.mentioned else None
+    return entry
+
+
+@router.message(lambda m, c: not m.conversation.is_group and c.role is not Role.resident)
+async def hint_staff(msg: Incoming, ctx: Context) -> str:
+    return STAFF_HINT
+
+
+@router.message(lambda m, c: m.mentioned or not m.conversation.is_group)
+async def hand_over(msg: Incoming, ctx: Context) -> str:
+    """Asked directly and nothing above knew the answer: a person takes it."""
+    where = msg.conversation.topic if msg.conversation.is_group else "私聊"
+    await ctx.tell_admins(
+        HAND_OVER_TO_ADMINS.format(who=msg.sender.display, where=where, text=msg.text[:500])
+    )
+    return HAND_OVER.format(hotline=ctx.config.station.hotline)
+
+
+@router.message()
+async def stay_quiet(msg: Incoming, ctx: Context) -> None:
+    """Neighbours talking to each other: the bot says nothing."""
+    return None
+
+
+class Knowledge:
+    """The knowledge base in use, reloaded when its files change; a broken edit keeps the old one."""
+
+    def __init__(self, kb_dir: Path, understander: Understander) -> None:
+        self.dir = kb_dir
+        self.understander = understander
+        self.kb = load_kb(kb_dir)  # at start a broken KB is fatal: KBError names file:line
+        self.fingerprint = kb_fingerprint(kb_dir)
+        self.rejected: object = None
+        understander.set_faq(FaqMatcher(self.kb))
+
+    def answer(self, faq_id: str) -> str | None:
+        entry = self.kb.entries.get(faq_id)
+        return entry.answer.strip() if entry else None
+
+    def reload_if_changed(self) -> list[str] | None:
+        """Reload after an edit; the problems of a rejected edit (once per edit), else None."""
+        fingerprint = kb_fingerprint(self.dir)
+        if fingerprint == self.fingerprint or fingerprint == self.rejected:
+            return None
+        try:
+            kb = load_kb(self.dir)
+        except KBError as e:
+            self.rejected = fingerprint
+            log.warning("kb reload rejected: %s", "; ".join(e.problems))
+            return e.problems
+        self.kb, self.fingerprint, self.rejected = kb, fingerprint, None
+        self.understander.set_faq(FaqMatcher(kb))
+        log.info("kb reloaded: %d entries", len(kb.entries))
+        return None
+
+
+@router.tick()
+async def reload_knowledge(ctx: Context) -> None:
+    problems = ctx.services["knowledge"].reload_if_changed()
+    if problems:
+        await ctx.tell_admins(KB_REJECTED.format(problems="\n".join(problems[:10])))

@@ -1,0 +1,189 @@
+"""Residents' fault reports, their repair progress, and complaints.
+
+（直接描述）     3栋2单元501停电了 / 电线掉地上了 —— 报修，机器人回复工单号
+我报的修到哪了   查看自己未完成的报修
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.messages import Incoming, Mention
+from bot.router import SKIP, Context, Router
+from bot.store import NewTicket, Ticket
+from handlers.common import (
+    STATE_WORDS,
+    community_kind,
+    local_time,
+    ticket_address,
+    understand,
+    worker_label,
+)
+from handlers.dispatch import dispatch_new
+from handlers.nlu.models import Address, FaultType, Intent, Understanding
+
+router = Router(name=__name__)
+log = logging.getLogger(__name__)
+
+# What residents read.
+SAFETY = (
+    "⚠️ 安全提醒：请远离断落的电线、冒烟或起火的设备至少10米，不要触碰，不要用水灭电火；"
+    "看好老人小孩。有人触电请先断电再施救，并拨打120。\n"
+)
+LIFE_SUPPORT = "家里有呼吸机、制氧机等设备的，请先启用备用电源，必要时拨打120。已按紧急工单处理。\n"
+OPENED = "已收到您的报修，工单号 {id}。\n地址：{address}\n{promise}"
+PROMISE = "已通知抢修师傅，承诺 {minutes} 分钟内（{due} 前）到达，请保持电话畅通。"
+PROMISE_UNASSIGNED = "正在安排抢修师傅，承诺 {minutes} 分钟内（{due} 前）到达。"
+PROMISE_NO_PLACE = "工作人员会尽快确认地址并安排师傅，急事请拨打{hotline}。"
+ASK_ESTATE = "收到！请问具体是几栋几单元几号？例如「3栋2单元501」，我马上为您登记报修。"
+ASK_VILLAGE = "收到！请问是哪个村、几组几号？例如「东岭村3组15号」，我马上为您登记报修。"
+ASK_PLACE = "收到！请问是哪个小区或村、具体地址？例如「幸福花园3栋2单元501」，我马上为您登记报修。"
+PROGRESS_NONE = "没有查到您未完成的报修。如需报修，请直接发地址和情况，例如「3栋2单元501停电了」。"
+PROGRESS = "您的报修进度：\n{lines}"
+PROGRESS_LINE = "工单 {id}（{address}）：{state}{who}，承诺 {due} 前到达"
+COMPLAINT = (
+    "非常抱歉给您添麻烦了。您的意见已记录（编号 {id}），并转给供电所负责人，会尽快跟进处理。"
+    "也可拨打{hotline}反映。"
+)
+COMPLAINT_TO_ADMINS = "【投诉 {id}】{who}（{where}）：{text}"
+
+HOUSEHOLD_FAULTS = {FaultType.household_outage, FaultType.trip, FaultType.meter}
+
+
+def _address_complete(address: Address, fault: FaultType | None) -> bool:
+    """Enough to send a crew: a known community, and a building for one home's fault."""
+    if address.community is None:
+        return False
+    return fault not in HOUSEHOLD_FAULTS or address.building is not None
+
+
+def _ask_for_address(address: Address, ctx: Context) -> str:
+    kind = community_kind(ctx.config, address.community)
+    if kind is None:
+        return ASK_PLACE
+    return ASK_VILLAGE if kind == "village" else ASK_ESTATE
+
+
+async def open_report(
+    msg: Incoming, u: Understanding, address: Address, ctx: Context, text: str | None = None
+) -> str:
+    """Store the ticket, dispatch it, and word the reply to the reporter."""
+    community = ctx.config.community(address.community)
+    minutes = ctx.config.service.arrival_for(community.kind if community else None)
+    now = ctx.now()
+    new = NewTicket(
+        source_message_id=msg.id,
+        **address.model_dump(),
+        fault_type=(u.fault_type or FaultType.other).value,
+        urgent=u.urgent,
+        team=community.team if community else None,
+        reporter_id=msg.sender.id,
+        reporter_name=msg.sender.name,
+        group_id=msg.conversation.id if msg.conversation.is_group else None,
+        group_topic=msg.conversation.topic if msg.conversation.is_group else None,
+        text=(text or msg.text)[:2000],
+        created_at=now,
+        due_at=now + timedelta(minutes=minutes),
+    )
+    ticket, created = ctx.store.open_ticket(new)
+    if created:
+        log.info("ticket %s opened from %s", ticket.id, msg.id)
+        ticket = await dispatch_new(ticket, ctx)
+    return _opened_reply(ticket, u, minutes, ctx)
+
+
+def _opened_reply(ticket: Ticket, u: Understanding, minutes: int, ctx: Context) -> str:
+    due = local_time(ticket.due_at, ctx.config)
+    if ticket.team is None:
+        promise = PROMISE_NO_PLACE.format(hotline=ctx.config.station.hotline)
+    elif ticket.worker_id is None:
+        promise = PROMISE_UNASSIGNED.format(minutes=minutes, due=due)
+    else:
+        promise = PROMISE.format(minutes=minutes, due=due)
+    prefix = ""
+    if u.fault_type is FaultType.hazard:
+        prefix = SAFETY
+    elif u.urgent:
+        prefix = LIFE_SUPPORT
+    body = OPENED.format(id=ticket.id, address=ticket_address(ticket, ctx.config), promise=promise)
+    return prefix + body
+
+
+def _has_pending(msg: Incoming, ctx: Context) -> bool:
+    return (
+        msg.conversation.is_group
+        and ctx.store.pending_report(msg.conversation.id, msg.sender.id) is not None
+    )
+
+
+@router.message(_has_pending)
+async def complete_address(msg: Incoming, ctx: Context) -> str | None:
+    """The reporter's next message after we asked for the address completes the ticket."""
+    pending = ctx.store.pending_report(msg.conversation.id, msg.sender.id)
+    given = understand(msg, ctx).address_in_text
+    if pending.expires_at < ctx.now() or given is None or given.is_empty():
+        return SKIP
+    first = Understanding.model_validate(pending.understanding)
+    address = given.merged_over(first.address or Address())
+    ctx.store.drop_pending(pending.id)
+    text = f"{pending.message.text}\n（补充地址）{msg.text}"
+    return await open_report(pending.message, first, address, ctx, text=text)
+
+
+@router.message(lambda m, c: understand(m, c).intent is Intent.fault_report)
+async def report_fault(msg: Incoming, ctx: Context) -> str:
+    u = understand(msg, ctx)
+    address = u.address or Address()
+    if u.fault_type is FaultType.hazard or _address_complete(address, u.fault_type):
+        return await open_report(msg, u, address, ctx)
+    if msg.conversation.is_group:
+        wait = timedelta(minutes=ctx.config.service.address_wait_minutes)
+        ctx.store.hold_report(msg, u.model_dump(mode="json"), ctx.now() + wait)
+        return _ask_for_address(address, ctx)
+    return await open_report(msg, u, address, ctx)
+
+
+@router.tick()
+async def open_unanswered_reports(ctx: Context) -> None:
+    """A report whose address never came is still recorded and sent out as it stands."""
+    for pending in ctx.store.expired_reports(ctx.now()):
+        ctx.store.drop_pending(pending.id)
+        u = Understanding.model_validate(pending.understanding)
+        msg = pending.message
+        reply = await open_report(msg, u, u.address or Address(), ctx)
+        await ctx.tell(msg.conversation, reply, *_mention(msg))
+
+
+def _mention(msg: Incoming) -> tuple[Mention, ...]:
+    return (Mention(id=msg.sender.id, name=msg.sender.name),)
+
+
+@router.message(lambda m, c: understand(m, c).intent is Intent.progress_query)
+async def answer_progress(msg: Incoming, ctx: Context) -> str:
+    tickets = ctx.store.open_tickets_of_reporter(msg.sender.id)
+    if not tickets:
+        return PROGRESS_NONE
+    lines = [
+        PROGRESS_LINE.format(
+            id=t.id,
+            address=ticket_address(t, ctx.config),
+            state=STATE_WORDS[t.state],
+            who=f"（{worker_label(ctx.config, t.worker_id)}）" if t.worker_id else "",
+            due=local_time(t.due_at, ctx.config),
+        )
+        for t in tickets
+    ]
+    return PROGRESS.format(lines="\n".join(lines))
+
+
+@router.message(lambda m, c: understand(m, c).intent is Intent.complaint)
+async def record_complaint(msg: Incoming, ctx: Context) -> str:
+    complaint_id = ctx.store.record_complaint(msg)
+    where = msg.conversation.topic if msg.conversation.is_group else "私聊"
+    await ctx.tell_admins(
+        COMPLAINT_TO_ADMINS.format(
+            id=complaint_id, who=msg.sender.display, where=where, text=msg.text[:500]
+        )
+    )
+    return COMPLAINT.format(id=complaint_id, hotline=ctx.config.station.hotline)

@@ -1,0 +1,88 @@
+"""Shared fixtures: a config with a temporary SQLite file, a clock tests move, and a bot
+running end to end behind the memory gateway."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.clock import ManualClock
+from bot.config import Config, load_config
+from bot.gateways.memory import MemoryGateway
+from bot.messages import Outgoing
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE_CONFIG = PROJECT / "config.example.toml"
+SHARED_EVAL = PROJECT.parent / "shared" / "eval"
+
+GROUP = "幸福花园业主用电群"
+VILLAGE_GROUP = "东岭村用电群"
+TOWN_GROUP = "白花镇供电服务总群"
+LI, WANG, CHEN, ADMIN = "wxid_li", "wxid_wang", "wxid_chen", "wxid_admin"
+
+
+@pytest.fixture(scope="session")
+def base_config() -> Config:
+    return load_config(EXAMPLE_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def shared_services(base_config: Config) -> dict:
+    import handlers
+
+    return handlers.make_services(base_config)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "powerbot.db"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))  # 10:00 in Guangdong
+
+
+@dataclass
+class Bot:
+    """The bot under test: push messages in, read what it sent, restart it on the same file."""
+
+    app: App
+    gw: MemoryGateway
+    clock: ManualClock
+
+    async def say(self, text: str, **kw) -> list[Outgoing]:
+        return await self.gw.push(text, **kw)
+
+    @property
+    def store(self):
+        return self.app.store
+
+
+def to_person(sent: list[Outgoing], person_id: str) -> list[Outgoing]:
+    return [o for o in sent if not o.conversation.is_group and o.conversation.id == person_id]
+
+
+def to_group(sent: list[Outgoing], topic: str) -> list[Outgoing]:
+    return [o for o in sent if o.conversation.is_group and o.conversation.topic == topic]
+
+
+async def start_bot(config: Config, services: dict, db_path: Path, clock: ManualClock) -> Bot:
+    gw = MemoryGateway(clock)
+    app = App(config, gw, clock, services=dict(services), db_path=db_path)
+    await app.start(background=False)
+    return Bot(app, gw, clock)
+
+
+@pytest.fixture
+async def bot(
+    base_config: Config, shared_services: dict, db_path: Path, clock: ManualClock
+) -> AsyncIterator[Bot]:
+    running = await start_bot(base_config, shared_services, db_path, clock)
+    yield running
+    await running.app.stop()

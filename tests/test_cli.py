@@ -1,0 +1,89 @@
+"""The command line: a scripted chat checked line by line, and `parse`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from bot.cli import cli
+from tests.conftest import EXAMPLE_CONFIG
+
+SCRIPT = """\
+# a resident reports, the worker takes it, the resident asks, the worker finishes
+/group 幸福花园业主用电群
+/as r1 张阿姨
+3栋2单元501停电了
+/as wxid_li 李明
+/dm
+接单 1
+/as r1 张阿姨
+/group 幸福花园业主用电群
+我报的修到哪了
+/wait 30m
+/as wxid_li 李明
+/dm
+完成 1 换了进户保险
+"""
+
+
+def run_script(tmp_path, script: str) -> list[dict]:
+    path = tmp_path / "script.txt"
+    path.write_text(script, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["chat", "--config", str(EXAMPLE_CONFIG), "--script", str(path), "--json",
+         "--db", str(tmp_path / "chat.db")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def test_chat_script_runs_the_loop(tmp_path):
+    lines = run_script(tmp_path, SCRIPT)
+
+    group = {"group": "幸福花园业主用电群"}
+    expected = [
+        (group, ["r1"], "工单号 1"),
+        ({"person": "wxid_li"}, [], "【新工单 #1】"),
+        ({"person": "wxid_li"}, [], "已接单 #1"),
+        (group, ["r1"], "李明师傅已接单"),
+        (group, ["r1"], "您的报修进度"),
+        ({"person": "wxid_li"}, [], "已完成"),
+        (group, ["r1"], "换了进户保险"),
+    ]
+    assert len(lines) == len(expected), lines
+    got = sorted((json.dumps(l["to"], ensure_ascii=False), l["mentions"], l["text"]) for l in lines)
+    for to, mentions, words in expected:
+        assert any(json.loads(t) == to and m == mentions and words in text for t, m, text in got), words
+    assert lines[0]["to"] == group and "工单号 1" in lines[0]["text"]
+
+
+def test_second_script_run_continues_on_the_same_database(tmp_path):
+    run_script(tmp_path, "/group 幸福花园业主用电群\n/as r1 张阿姨\n3栋2单元501停电了\n")
+    lines = run_script(tmp_path, "/as r1 张阿姨\n/dm\n我报的修到哪了\n")
+
+    assert lines[0]["to"] == {"person": "r1"} and "工单 1" in lines[0]["text"]
+
+
+def test_parse_writes_one_json_line_per_message():
+    rows = [
+        {"id": "a", "group": "幸福花园业主用电群", "text": "3栋2单元501停电了"},
+        {"id": "b", "group": None, "text": "今晚吃什么"},
+    ]
+    stdin = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\nnot json\n"
+    result = CliRunner().invoke(cli, ["parse", "--config", str(EXAMPLE_CONFIG)], input=stdin)
+
+    assert result.exit_code == 0
+    out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert out["a"]["intent"] == "fault_report"
+    assert out["a"]["address"] == {"community": "幸福花园", "building": "3", "unit": "2", "room": "501"}
+    assert out["b"]["intent"] == "other" and out["b"]["address"] is None
+    assert "<input>:3" in result.stderr
+
+
+def test_help_lists_the_commands():
+    result = CliRunner().invoke(cli, ["--help"])
+    for command in ("chat", "parse", "run", "migrate"):
+        assert command in result.output

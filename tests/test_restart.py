@@ -1,0 +1,88 @@
+"""Nothing lost, nothing doubled: restarts, repeated deliveries, crashes mid-way, send failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.messages import Kind
+from tests.conftest import GROUP, LI, start_bot, to_group, to_person
+
+
+async def test_restart_halfway_through_a_ticket_continues_the_loop(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await first.say("3栋2单元501停电了", sender="r1", name="张阿姨", group=GROUP)
+    await first.say("接单 1", sender=LI)
+    await first.app.stop()
+
+    second = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        assert second.gw.sent == [], "nothing is sent again at start"
+        sent = await second.say("到达 1", sender=LI)
+        assert "已到现场" in to_group(sent, GROUP)[0].text
+        await second.say("完成 1 换了保险", sender=LI)
+        assert [t.id for t in second.store.open_tickets()] == []
+        assert second.store.db["tickets"].count == 1
+        assert [e.action for e in second.store.ticket_events(1)] == [
+            "opened", "assigned", "accepted", "arrived", "done"]
+        assert len(second.gw.sent) == 4  # two steps, each: the worker and the group
+    finally:
+        await second.app.stop()
+
+
+async def test_same_message_id_twice_makes_one_ticket(bot):
+    first = await bot.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-1")
+    again = await bot.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-1")
+
+    assert first and again == []
+    assert bot.store.db["tickets"].count == 1
+
+
+async def test_handler_crash_rolls_back_and_apologises(bot, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(bot.store, "assign_ticket", broken)
+    sent = await bot.say("3栋停电了", sender="r1", group=GROUP)
+
+    [reply] = sent
+    assert "抱歉" in reply.text and reply.mention_ids == ["r1"]
+    assert bot.store.db["tickets"].count == 0, "the half-made ticket is rolled back"
+    assert bot.store.unsent() == []
+
+
+async def test_message_recorded_but_not_handled_is_replayed_at_start(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    msg = first.gw.message("3栋停电了", sender="r1", group=GROUP, message_id="wx-crash")
+    first.store.record_message(msg, clock.now())  # the crash came right after this
+    await first.app.stop()
+
+    second = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        assert second.store.db["tickets"].count == 1
+        assert to_group(second.gw.sent, GROUP) and to_person(second.gw.sent, LI)
+        assert await second.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-crash") == []
+    finally:
+        await second.app.stop()
+
+
+async def test_failed_sends_stay_in_the_outbox_and_go_out_later(bot):
+    bot.gw.fail_sends = True
+    assert await bot.say("3栋停电了", sender="r1", group=GROUP) == []
+    assert bot.store.db["tickets"].count == 1
+    assert len(bot.store.unsent()) == 2
+
+    bot.gw.fail_sends = False
+    await bot.app.tick()
+    assert bot.store.unsent() == []
+    assert to_group(bot.gw.sent, GROUP) and to_person(bot.gw.sent, LI)
+
+
+@pytest.mark.parametrize("kind", [Kind.image, Kind.voice])
+async def test_pictures_and_voice_in_a_group_are_quiet_unless_the_bot_is_mentioned(bot, kind):
+    assert await bot.say("", sender="r1", group=GROUP, kind=kind) == []
+    sent = await bot.say("", sender="r1", group=GROUP, kind=kind, mentioned=True)
+    assert "文字" in sent[0].text
