@@ -1,1 +1,78 @@
-"""Message understanding: intent, fault type, urgency, address and FAQ match."""
+"""Message understanding: intent, fault type, urgency, address and FAQ match.
+
+`Understander(config, faq).understand(text, topic)` is the one entry point; it
+has no side effects. The text is normalised once (`normalize`), read by the
+intent and fault rules (`intents`, `faults`, with their words in `lexicon` and
+`cues`) and the address parser (`address`). Questions that are none of fault,
+outage, progress or complaint go to the FAQ matcher, which also decides whether
+a question is in scope at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from bot.config import Config
+from handlers.nlu.address import AddressParser
+from handlers.nlu.intents import read
+from handlers.nlu.models import Address, Intent, Understanding
+from handlers.nlu.normalize import normalize
+
+__all__ = ["Understander", "Understanding", "Intent", "Address", "normalize"]
+
+
+class FaqHit(Protocol):
+    id: str
+    score: float
+
+
+FaqFunction = Callable[[str], FaqHit | None]
+
+
+class Understander:
+    """Turns (text, group topic) into an `Understanding`, per the contract."""
+
+    def __init__(self, config: Config, faq: Any = None) -> None:
+        self._config = config
+        self._address = AddressParser(config.communities)
+        self._faq: FaqFunction | None = None
+        self.set_faq(faq)
+
+    def set_faq(self, faq: Any) -> None:
+        """Swap the FAQ matcher (hot reload): a `FaqMatcher`, a callable, or None."""
+        if faq is None or callable(faq):
+            self._faq = faq
+        else:
+            self._faq = faq.match
+
+    def understand(self, text: str, topic: str | None) -> Understanding:
+        clean = normalize(text or "")
+        reading = read(clean)
+        faq_id, faq_score = None, None
+        intent = reading.intent
+        if reading.ask_faq:
+            hit = self._faq(clean) if self._faq is not None else None
+            if hit is None:
+                intent = Intent.other
+            else:
+                faq_id, faq_score = hit.id, float(hit.score)
+        in_text = self._address.parse(clean)
+        address = None
+        if intent is Intent.fault_report:
+            address = in_text.model_copy(
+                update={"community": in_text.community or self._group_community(topic)}
+            )
+        return Understanding(
+            intent=intent,
+            fault_type=reading.fault_type if intent is Intent.fault_report else None,
+            urgent=reading.urgent if intent is Intent.fault_report else False,
+            address=address,
+            faq_id=faq_id,
+            faq_score=faq_score,
+            address_in_text=in_text,
+        )
+
+    def _group_community(self, topic: str | None) -> str | None:
+        group = self._config.group(topic) if topic else None
+        return group.community if group else None

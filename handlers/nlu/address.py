@@ -1,0 +1,123 @@
+"""Where a message says the problem is: community, building, unit and room.
+
+The community is found by name or alias (also through homophone typos, 幸福花圆),
+and its span is masked before numbers are read, so an alias holding a digit
+(滨江1号) never becomes a building. Buildings, units and rooms come from one
+token regex; Chinese numerals are converted only inside those tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.config import Community, CommunityKind
+from handlers.nlu.lexicon import HOMOPHONES
+from handlers.nlu.models import Address
+from handlers.nlu.numerals import to_digits
+
+VILLAGE_MARK, ESTATE_MARK = "\ue000", "\ue001"
+_SHADOW = str.maketrans({ch: group[0] for group in HOMOPHONES for ch in group[1:]})
+
+N = "[0-9零〇○一二三四五六七八九十百]{1,4}"  # a building, unit or group number
+ROOM = "[0-9]{3,4}|[零〇○一二三四五六七八九幺]{3,4}"  # a room number, read digit by digit
+_TOKENS = re.compile(
+    rf"(?<![\d\-])(?P<sb>\d{{1,3}})\s*[-—_]\s*(?P<su>\d{{1,2}})\s*[-—_]\s*(?P<sr>\d{{3,4}})(?![\d\-])"
+    rf"|第?(?P<b>{N}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#)"
+    rf"|第?(?P<u>{N})\s*单元"
+    rf"|(?P<rm>{ROOM}|[0-9]{{1,5}})\s*(?:室|号房|房(?!子|间|屋|东))"
+    rf"|第?(?P<g>{N})\s*(?:组|队|社)(?![织合长员])"
+    rf"|(?P<h>{N})\s*号(?![楼栋码线])"
+    rf"|(?<![\d.:：*])(?P<r>{ROOM})(?![\d.:：*点度元块蚊号楼层%年月日天个])"
+)
+_ADJACENT = re.compile(r"[\s\-—_,，、/]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    name: str
+    kind: CommunityKind
+
+
+class AddressParser:
+    """Reads addresses for one station's communities."""
+
+    def __init__(self, communities: Iterable[Community]) -> None:
+        self._exact = ahocorasick.Automaton()
+        self._shadow = ahocorasick.Automaton()
+        for c in communities:
+            for key in {c.name, *c.aliases}:
+                self._exact.add_word(key, (len(key), _Place(c.name, c.kind)))
+                if len(key) >= 3:  # two-character aliases match exactly only
+                    shadow = key.translate(_SHADOW)
+                    self._shadow.add_word(shadow, (len(key), _Place(c.name, c.kind)))
+        for automaton in (self._exact, self._shadow):
+            if len(automaton):
+                automaton.make_automaton()
+
+    def parse(self, text: str) -> Address:
+        """The address the text itself names (no group default)."""
+        place, text = self._community(text)
+        fields = _numbers(text)
+        return Address(community=place.name if place else None, **fields)
+
+    def _community(self, text: str) -> tuple[_Place | None, str]:
+        """The first community named, and the text with every named one masked."""
+        found: list[tuple[int, int, _Place]] = []
+        shadow = text.translate(_SHADOW)
+        for automaton, haystack in ((self._exact, text), (self._shadow, shadow)):
+            if automaton.kind != ahocorasick.AHOCORASICK:
+                continue
+            for end, (length, place) in automaton.iter_long(haystack):
+                found.append((end - length + 1, end + 1, place))
+        if not found:
+            return None, text
+        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+        kept = [found[0]]
+        for span in found[1:]:
+            if span[0] >= kept[-1][1]:
+                kept.append(span)
+        for start, end, place in reversed(kept):
+            mark = VILLAGE_MARK if place.kind is CommunityKind.village else ESTATE_MARK
+            text = text[:start] + mark + text[end:]
+        return kept[0][2], text
+
+
+def _numbers(text: str) -> dict[str, str | None]:
+    """Building, unit and room from the tokens of a community-masked text."""
+    out: dict[str, str | None] = {"building": None, "unit": None, "room": None}
+    prev: tuple[str, int] = ("", -1)  # kind and end of the previous address token
+
+    def put(field: str, value: str | None) -> None:
+        if out[field] is None and value:
+            out[field] = value
+
+    for m in _TOKENS.finditer(text):
+        near = prev[1] >= 0 and _ADJACENT.fullmatch(text, prev[1], m.start()) is not None
+        if m["sb"]:
+            put("building", to_digits(m["sb"]))
+            put("unit", to_digits(m["su"]))
+            put("room", to_digits(m["sr"]))
+        elif m["b"]:
+            put("building", _building(m["b"]))
+        elif m["u"]:
+            put("unit", to_digits(m["u"]))
+        elif m["rm"]:
+            put("room", to_digits(m["rm"]))
+        elif m["g"]:
+            put("building", to_digits(m["g"]))
+        elif m["h"]:
+            village = text[max(0, m.start() - 1) : m.start()] in (VILLAGE_MARK, "村")
+            if village or (near and prev[0] == "g"):
+                put("room", to_digits(m["h"]))
+        elif m["r"] and near and prev[0] in ("b", "u"):
+            put("room", to_digits(m["r"]))
+        prev = (m.lastgroup or "", m.end())
+    return out
+
+
+def _building(raw: str) -> str | None:
+    return raw.upper() if raw.isascii() and raw.isalpha() else to_digits(raw)

@@ -1,0 +1,73 @@
+"""Which power problem a message describes, and whether a life may depend on it.
+
+`fault_type(text)` looks for each kind of fault in the order the contract gives
+them precedence: a hazard beats everything, shared equipment that failed is
+`other`, and a plain outage is a household or an area one depending on who else
+has power. The words are in `lexicon`; this module only combines them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.nlu import lexicon as lx
+from handlers.nlu.models import FaultType
+
+
+def _any(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+HAZARD = _any(lx.HAZARD)
+TAMPER = _any(lx.TAMPER)
+METER = _any(lx.METER)
+NOT_TRIPPED = _any(lx.NOT_TRIPPED)
+TRIP = _any(lx.TRIP)
+VOLTAGE = _any(lx.VOLTAGE)
+EQUIPMENT_FAULT = _any(lx.EQUIPMENT_FAULT)
+OUTAGE = _any(lx.OUTAGE)
+NEIGHBOURS_OUT = _any(lx.NEIGHBOURS_OUT)
+AREA = _any(lx.AREA)
+OTHERS_HAVE = _any(lx.OTHERS_HAVE)
+SELF_HAS_POWER = _any(lx.SELF_HAS_POWER)
+SELF_OUTAGE = re.compile(f"{lx.SELF}{lx.G}{{0,8}}(?:{'|'.join(lx.OUTAGE)})")
+LIFE_SUPPORT = _any(lx.LIFE_SUPPORT)
+
+OUTAGES = (FaultType.household_outage, FaultType.area_outage)
+
+
+def fault_type(text: str) -> FaultType | None:
+    """The kind of fault the text describes, or None when it names no power problem."""
+    if HAZARD.search(text):
+        return FaultType.hazard
+    if TAMPER.search(text):
+        return FaultType.other
+    if METER.search(text):
+        return FaultType.meter
+    if TRIP.search(NOT_TRIPPED.sub(" ", text)):
+        return FaultType.trip
+    if VOLTAGE.search(text):
+        return FaultType.voltage
+    # Lights, lifts and chargers that are out say nothing about the homes' power.
+    rest = EQUIPMENT_FAULT.sub(" ", text)
+    if OUTAGE.search(rest) and not SELF_HAS_POWER.search(rest):
+        return outage_scope(rest)
+    if rest != text:
+        return FaultType.other
+    return None
+
+
+def outage_scope(text: str) -> FaultType:
+    """Household when only the speaker's home is out, area otherwise (the default)."""
+    if NEIGHBOURS_OUT.search(text):
+        return FaultType.area_outage
+    if OTHERS_HAVE.search(text):
+        return FaultType.household_outage
+    if AREA.search(text) or not SELF_OUTAGE.search(text):
+        return FaultType.area_outage
+    return FaultType.household_outage
+
+
+def is_urgent(text: str, kind: FaultType | None) -> bool:
+    """Every hazard, and any fault where someone's life or health depends on power."""
+    return kind is FaultType.hazard or (kind is not None and bool(LIFE_SUPPORT.search(text)))

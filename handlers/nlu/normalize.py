@@ -1,0 +1,26 @@
+"""Text clean-up before any rule runs: one canonical spelling of a message.
+
+Traditional characters become Simplified (OpenCC t2s), full-width digits, letters
+and punctuation become ASCII, and common typos, homophones and voice-to-text
+slips of the words the rules look for are put right (跳匝 -> 跳闸, 电亚 -> 电压).
+The typo list lives in `lexicon.TYPOS`, next to the words it protects.
+"""
+
+from __future__ import annotations
+
+import re
+
+import opencc
+
+from handlers.nlu.lexicon import TYPOS
+
+_T2S = opencc.OpenCC("t2s")
+# Full-width ASCII block (！ to ～) to ASCII, ideographic space to space.
+_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_TYPO_RE = re.compile("|".join(sorted(map(re.escape, TYPOS), key=len, reverse=True)))
+
+
+def normalize(text: str) -> str:
+    """The message in Simplified Chinese, half-width, with known typos fixed."""
+    text = _T2S.convert(text.translate(_WIDTH))
+    return _TYPO_RE.sub(lambda m: TYPOS[m.group()], text)
