@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from bot.config import Config
-from handlers.nlu.address import AddressParser
+from handlers.nlu.address import AddressParser, without_place
 from handlers.nlu.intents import read
 from handlers.nlu.models import Address, Intent, Understanding
 from handlers.nlu.normalize import normalize
@@ -48,16 +48,17 @@ class Understander:
 
     def understand(self, text: str, topic: str | None) -> Understanding:
         clean = normalize(text or "")
-        reading = read(clean)
+        in_text, masked = self._address.parse(clean)
+        reading = read(masked)
         faq_id, faq_score = None, None
         intent = reading.intent
         if reading.ask_faq:
-            hit = self._faq(clean) if self._faq is not None else None
+            # Place words say nothing about the question and only dilute the match.
+            hit = self._faq(without_place(masked)) if self._faq is not None else None
             if hit is None:
                 intent = Intent.other
             else:
                 faq_id, faq_score = hit.id, float(hit.score)
-        in_text = self._address.parse(clean)
         address = None
         if intent is Intent.fault_report:
             address = in_text.model_copy(

@@ -34,6 +34,15 @@ _TOKENS = re.compile(
     rf"|(?<![\d.:：*])(?P<r>{ROOM})(?![\d.:：*点度元块蚊号楼层%年月日天个])"
 )
 _ADJACENT = re.compile(r"[\s\-—_,，、/]*")
+_PLACE_WORDS = re.compile(
+    rf"[{VILLAGE_MARK}{ESTATE_MARK}](?:小区|村)?"
+    rf"|第?(?:{N}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#)|第?{N}\s*单元|(?:{ROOM})\s*(?:室|号房)"
+)
+
+
+def without_place(masked: str) -> str:
+    """A masked text without its place words: what a FAQ question is left with."""
+    return _PLACE_WORDS.sub("", masked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +67,12 @@ class AddressParser:
             if len(automaton):
                 automaton.make_automaton()
 
-    def parse(self, text: str) -> Address:
-        """The address the text itself names (no group default)."""
-        place, text = self._community(text)
-        fields = _numbers(text)
-        return Address(community=place.name if place else None, **fields)
+    def parse(self, text: str) -> tuple[Address, str]:
+        """The address the text itself names (no group default), and the text with
+        community names masked, so later rules never read an alias's digits."""
+        place, masked = self._community(text)
+        fields = _numbers(masked)
+        return Address(community=place.name if place else None, **fields), masked
 
     def _community(self, text: str) -> tuple[_Place | None, str]:
         """The first community named, and the text with every named one masked."""

@@ -25,6 +25,7 @@ NOT_TRIPPED = _any(lx.NOT_TRIPPED)
 TRIP = _any(lx.TRIP)
 VOLTAGE = _any(lx.VOLTAGE)
 EQUIPMENT_FAULT = _any(lx.EQUIPMENT_FAULT)
+BATTERY = _any(lx.BATTERY)
 OUTAGE = _any(lx.OUTAGE)
 NEIGHBOURS_OUT = _any(lx.NEIGHBOURS_OUT)
 AREA = _any(lx.AREA)
@@ -49,10 +50,10 @@ def fault_type(text: str) -> FaultType | None:
     if VOLTAGE.search(text):
         return FaultType.voltage
     # Lights, lifts and chargers that are out say nothing about the homes' power.
-    rest = EQUIPMENT_FAULT.sub(" ", text)
+    rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", text))
     if OUTAGE.search(rest) and not SELF_HAS_POWER.search(rest):
         return outage_scope(rest)
-    if rest != text:
+    if EQUIPMENT_FAULT.search(text):
         return FaultType.other
     return None
 

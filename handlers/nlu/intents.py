@@ -38,6 +38,8 @@ COMPLAINT = _any(cues.COMPLAINT)
 COMPLAINT_HOW = _any(cues.COMPLAINT_HOW)
 WHERE_TO_SEE = _any(cues.WHERE_TO_SEE)
 PREPAID = _any(cues.PREPAID)
+CHATTER = _any(cues.CHATTER)
+QUESTION = _any(cues.QUESTION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ def read(text: str) -> Reading:
         return Reading(Intent.progress_query)
     if _asks_planned_outage(text):
         return Reading(Intent.outage_query)
+    if CHATTER.search(text) and not QUESTION.search(text):
+        return Reading(Intent.other)
     return Reading(Intent.faq, ask_faq=True)
 
 
@@ -92,4 +96,4 @@ def _asks_planned_outage(text: str) -> bool:
     """Whether or when a planned outage happens, as opposed to where notices are."""
     if WHERE_TO_SEE.search(text) or PREPAID.search(text):
         return False
-    return bool(SCHEDULED.search(text)) and ("停" in text or OUTAGE.search(text) is not None)
+    return bool(SCHEDULED.search(text)) and OUTAGE.search(text) is not None
