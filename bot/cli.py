@@ -16,6 +16,7 @@ from typing import TextIO
 import click
 
 from bot.config import Config, ConfigError, load_config
+from bot.gateways.base import Gateway, GatewayError
 
 DEFAULT_CONFIG = "config.example.toml"
 
@@ -157,6 +158,33 @@ def run(config_path: str) -> None:
     """Serve real WeChat groups through a Wechaty puppet service.
 
     Example: WECHATY_PUPPET_SERVICE_TOKEN=... powerbot run --config config.toml
+
+    Runs until SIGINT or SIGTERM. Exit status 2: a bad config, a missing or refused
+    token, or a puppet service that cannot be reached at start.
     """
-    click.echo("the Wechaty gateway is not wired yet", err=True)
-    sys.exit(2)
+    from bot.gateways.wechaty import WechatyGateway  # imports the wechaty packages: only here
+
+    config = _load(config_path)
+    _logging(config.bot.log_level)
+    try:
+        gateway = WechatyGateway.from_config(config)
+        asyncio.run(_run(config, _services(config), gateway))
+    except GatewayError as e:
+        click.echo(f"网关错误 / gateway error: {e}", err=True)
+        sys.exit(2)
+
+
+async def _run(config: Config, services: dict, gateway: Gateway) -> None:
+    import signal
+
+    from bot.app import App
+
+    app = App(config, gateway, services=services)
+    stopping = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
+    try:
+        await app.start()
+        await stopping.wait()
+    finally:
+        await app.stop()

@@ -21,7 +21,6 @@ rendered the WeChat way, `@Name` + U+2005 in the text plus the mentioned ids.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -38,20 +37,7 @@ from grpclib.client import Channel
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty_grpc.wechaty import PuppetStub
-from wechaty_puppet import (
-    EventDongPayload,
-    EventErrorPayload,
-    EventHeartbeatPayload,
-    EventLoginPayload,
-    EventLogoutPayload,
-    EventMessagePayload,
-    EventRoomTopicPayload,
-    EventScanPayload,
-    EventType,
-    MessageType,
-    PuppetOptions,
-    ScanStatus,
-)
+from wechaty_puppet import EventType, MessageType, PuppetOptions, ScanStatus
 from wechaty_puppet.exceptions import WechatyPuppetError
 from wechaty_puppet_service import PuppetService
 
@@ -138,7 +124,7 @@ class _Puppet(PuppetService):
                 )
                 continue
             if decoded is not None:
-                self._event_stream.emit(*decoded)
+                self._event_stream.emit(decoded[0], *decoded[1])
 
     def hang_up(self) -> None:
         """Close this connection without Stop: the account stays logged in at the service."""
@@ -155,40 +141,27 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value
 
 
-_DECODERS: dict[int, tuple[str, Callable[[dict[str, Any]], Any]]] = {
-    EventType.EVENT_TYPE_MESSAGE: (
-        "message",
-        lambda d: EventMessagePayload(message_id=_text(d, "messageId")),
-    ),
-    EventType.EVENT_TYPE_LOGIN: (
-        "login",
-        lambda d: EventLoginPayload(contact_id=_text(d, "contactId")),
-    ),
-    EventType.EVENT_TYPE_LOGOUT: (
-        "logout",
-        lambda d: EventLogoutPayload(contact_id=_text(d, "contactId"), data=d.get("data")),
-    ),
-    EventType.EVENT_TYPE_SCAN: (
-        "scan",
-        lambda d: EventScanPayload(status=ScanStatus(d["status"]), qrcode=d.get("qrcode")),
-    ),
-    EventType.EVENT_TYPE_DONG: ("dong", lambda d: EventDongPayload(data=d.get("data"))),
-    EventType.EVENT_TYPE_HEARTBEAT: (
-        "heartbeat",
-        lambda d: EventHeartbeatPayload(data=d.get("data")),
-    ),
-    EventType.EVENT_TYPE_ERROR: ("error", lambda d: EventErrorPayload(data=d.get("data"))),
+# Event type -> (listener name, the listener's arguments from the JSON payload). Plain
+# values, not wechaty's payload dataclasses: those reject a payload missing any field.
+_DECODERS: dict[int, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
+    EventType.EVENT_TYPE_MESSAGE: ("message", lambda d: (_text(d, "messageId"),)),
+    EventType.EVENT_TYPE_LOGIN: ("login", lambda d: (_text(d, "contactId"),)),
+    EventType.EVENT_TYPE_LOGOUT: ("logout", lambda d: (_text(d, "contactId"), d.get("data"))),
+    EventType.EVENT_TYPE_SCAN: ("scan", lambda d: (ScanStatus(d["status"]), d.get("qrcode"))),
+    EventType.EVENT_TYPE_DONG: ("dong", lambda d: (d.get("data"),)),
+    EventType.EVENT_TYPE_HEARTBEAT: ("heartbeat", lambda d: (d.get("data"),)),
+    EventType.EVENT_TYPE_ERROR: ("error", lambda d: (d.get("data"),)),
     EventType.EVENT_TYPE_ROOM_TOPIC: (
         "room-topic",
-        lambda d: EventRoomTopicPayload(room_id=_text(d, "roomId"), new_topic=_text(d, "newTopic")),
+        lambda d: (_text(d, "roomId"), _text(d, "newTopic")),
     ),
-    EventType.EVENT_TYPE_ROOM_JOIN: ("room-members", lambda d: _text(d, "roomId")),
-    EventType.EVENT_TYPE_ROOM_LEAVE: ("room-members", lambda d: _text(d, "roomId")),
+    EventType.EVENT_TYPE_ROOM_JOIN: ("room-members", lambda d: (_text(d, "roomId"),)),
+    EventType.EVENT_TYPE_ROOM_LEAVE: ("room-members", lambda d: (_text(d, "roomId"),)),
 }
 
 
-def _decode_event(event_type: int, payload: str) -> tuple[str, Any] | None:
-    """One EventResponse -> (listener name, payload), None for events we do not use."""
+def _decode_event(event_type: int, payload: str) -> tuple[str, tuple[Any, ...]] | None:
+    """One EventResponse -> (listener name, arguments), None for events we do not use."""
     if event_type not in _DECODERS:
         return None
     data = json.loads(payload or "{}")
@@ -259,6 +232,7 @@ class WechatyGateway(Gateway):
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._lanes: dict[str, asyncio.Future[None]] = {}
         self._dong: asyncio.Future[None] | None = None
+        self._answered = False  # a Ding was answered on the current link
         self._topics: dict[str, str] = {}  # room id -> topic, kept current by room-topic events
         self._names: dict[tuple[str, str], str] = {}  # (room id or "", contact id) -> name
         self._fetches: dict[tuple[str, str], asyncio.Task[str]] = {}
@@ -269,6 +243,8 @@ class WechatyGateway(Gateway):
     ) -> WechatyGateway:
         """The gateway `powerbot run` uses: token from the environment, endpoint from it or the file."""
         token = environ.get(TOKEN_ENV, "").strip()
+        if not token:
+            raise GatewayError(f"{TOKEN_ENV} is not set: the puppet service needs its token")
         endpoint = environ.get(ENDPOINT_ENV, "").strip() or config.gateway.endpoint
         if not endpoint:
             raise GatewayError(f"no puppet service: set {ENDPOINT_ENV} or [gateway] endpoint")
@@ -314,26 +290,24 @@ class WechatyGateway(Gateway):
         """Connect, watch, and reconnect with back-off until stopped."""
         delay = self.timing.first_retry
         while True:
+            self._answered = False
             try:
-                healthy = await self._connect_once(first)
-            except TokenRejected as e:
-                if not first.done():
-                    first.set_exception(e)
-                    return
-                log.error("%s; retrying in %.1f s", e, delay)
-                healthy = False
+                await self._connect_once(first)
+                reason = f"no dong within {self.timing.dong_within} s"
             except Exception as e:
                 if not first.done():
-                    first.set_exception(GatewayError(f"cannot use the puppet service: {e}"))
+                    failed = f"cannot reach the puppet service at {self.endpoint}: {e}"
+                    first.set_exception(e if isinstance(e, GatewayError) else GatewayError(failed))
                     return
-                log.warning("puppet service link lost (%s); retrying in %.1f s", e, delay)
-                healthy = False
-            delay = self.timing.first_retry if healthy else delay
+                reason = str(e) or type(e).__name__
+            if self._answered:  # the link was healthy once: start the back-off again
+                delay = self.timing.first_retry
+            log.warning("puppet service link lost (%s); reconnecting in %.2f s", reason, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.timing.max_retry)
 
-    async def _connect_once(self, first: asyncio.Future[None]) -> bool:
-        """One connection from Start to its end; True if a Ding was answered on it."""
+    async def _connect_once(self, first: asyncio.Future[None]) -> None:
+        """One connection, from Start until its stream ends (raises) or a Ding goes unanswered."""
         puppet = self._puppet
         assert puppet is not None
         puppet.started = asyncio.get_running_loop().create_future()
@@ -348,30 +322,23 @@ class WechatyGateway(Gateway):
                 _raise_from(run, f"no answer from {self.endpoint}")
             self._link.connected()
             log.info("connected to the puppet service at %s", self.endpoint)
-            if not first.done():
-                first.set_result(None)
-            healthy = await self._watch(run)
+            _resolve(first)
+            await self._watch(run)
             if run.done():
                 _raise_from(run, "the event stream ended")
-            return healthy
         finally:
             self._link.lost()
             run.cancel()
             await asyncio.gather(run, return_exceptions=True)
             puppet.hang_up()
 
-    async def _watch(self, run: asyncio.Future[None]) -> bool:
+    async def _watch(self, run: asyncio.Future[None]) -> None:
         """Ding every `ding_every` s until the stream ends or a dong does not come back."""
-        healthy = False
         while not run.done():
             done, _ = await asyncio.wait({run}, timeout=self.timing.ding_every)
-            if done:
-                break
-            if not await self._ding():
-                log.warning("no dong within %.1f s: reconnecting", self.timing.dong_within)
-                break
-            healthy = True
-        return healthy
+            if done or not await self._ding():
+                return
+            self._answered = True
 
     async def _ding(self) -> bool:
         assert self._puppet is not None
@@ -388,41 +355,41 @@ class WechatyGateway(Gateway):
 
     # -- events ----------------------------------------------------------------------------
 
-    def _listeners(self) -> dict[str, Callable[[Any], None]]:
+    def _listeners(self) -> dict[str, Callable[..., Any]]:
         """Plain functions, so the emitter runs them inline, in stream order."""
         return {
-            "message": lambda p: self._accept(p.message_id),
+            "message": self._accept,
             "login": self._on_login,
-            "logout": lambda p: (self.logged_in.clear(), log.warning("logged out: %s", p.data)),
+            "logout": lambda _, data: (self.logged_in.clear(), log.warning("logged out: %s", data)),
             "scan": self._on_scan,
-            "dong": lambda p: self._dong is not None and _resolve(self._dong),
-            "heartbeat": lambda p: log.debug("heartbeat %s", p.data),
-            "error": lambda p: log.warning("puppet service error: %s", p.data),
+            "dong": lambda _: self._dong is not None and _resolve(self._dong),
+            "heartbeat": lambda data: log.debug("heartbeat %s", data),
+            "error": lambda data: log.warning("puppet service error: %s", data),
             "room-topic": self._on_room_topic,
             "room-members": self._forget_members,
         }
 
-    def _on_login(self, payload: EventLoginPayload) -> None:
-        if self.self_id != payload.contact_id:
-            log.info("logged in to WeChat as %s", payload.contact_id)
-        self.self_id = payload.contact_id
+    def _on_login(self, contact_id: str) -> None:
+        if self.self_id != contact_id:
+            log.info("logged in to WeChat as %s", contact_id)
+        self.self_id = contact_id
         self.logged_in.set()
 
-    def _on_scan(self, payload: EventScanPayload) -> None:
-        log.info("login QR code status: %s", payload.status.name)
-        if payload.qrcode and payload.status in (ScanStatus.Waiting, ScanStatus.Timeout):
+    def _on_scan(self, status: ScanStatus, url: str | None) -> None:
+        log.info("login QR code status: %s", status.name)
+        if url and status in (ScanStatus.Waiting, ScanStatus.Timeout):
             out = self.qr_out or sys.stdout
             code = qrcode.QRCode(border=1)
-            code.add_data(payload.qrcode)
+            code.add_data(url)
             code.print_ascii(out=out, invert=True)
             out.flush()
-            url = QR_PAGE + quote(payload.qrcode, safe="")
-            log.info("scan the QR code above with the bot's WeChat, or open %s", url)
+            page = QR_PAGE + quote(url, safe="")
+            log.info("scan the QR code above with the bot's WeChat, or open %s", page)
 
-    def _on_room_topic(self, payload: EventRoomTopicPayload) -> None:
-        old = self._topics.get(payload.room_id)
-        self._topics[payload.room_id] = payload.new_topic
-        log.info("room %s renamed %r -> %r", payload.room_id, old, payload.new_topic)
+    def _on_room_topic(self, room_id: str, topic: str) -> None:
+        old = self._topics.get(room_id)
+        self._topics[room_id] = topic
+        log.info("room %s renamed %r -> %r", room_id, old, topic)
 
     def _forget_members(self, room_id: str) -> None:
         for key in [k for k in self._names if k[0] == room_id]:
@@ -574,7 +541,7 @@ class WechatyGateway(Gateway):
         """One fetch per key at a time: later callers wait for the one under way."""
         task = self._fetches.get(key)
         if task is None:
-            task = self._fetches[key] = asyncio.ensure_future(fetch(key))
+            task = self._fetches[key] = self._spawn(fetch(key), f"fetch-{key[1]}")
             task.add_done_callback(lambda _: self._fetches.pop(key, None))
         return await asyncio.shield(task)
 
