@@ -7,6 +7,7 @@ change of a ticket's state also writes a ticket event (who, what, when).
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from sqlite_utils import Database
 
 from bot import migrations
 from bot.messages import Conversation, Incoming, Mention, Outgoing
+
+log = logging.getLogger(__name__)
 
 OPEN_STATES = ("open", "assigned", "accepted", "arrived")
 
@@ -179,6 +182,19 @@ class Store:
             self._event(ticket_id, new.created_at, new.reporter_id, actor_role, "opened", new.text)
         return self.ticket(ticket_id), True
 
+    def ticket_for_message(self, message_id: str) -> Ticket | None:
+        return self._ticket_where("source_message_id = ?", [message_id])
+
+    def amend_address(
+        self, ticket_id: int, address: dict[str, str | None], at: datetime, actor_id: str
+    ) -> Ticket:
+        """The reporter told us more about where: keep what they add, log it."""
+        with self.atomic():
+            self.db["tickets"].update(ticket_id, {**address, "updated_at": _iso(at)})
+            detail = json.dumps(address, ensure_ascii=False)
+            self._event(ticket_id, at, actor_id, "resident", "address", detail)
+        return self.ticket(ticket_id)
+
     def ticket(self, ticket_id: int) -> Ticket | None:
         return self._ticket_where("id = ?", [ticket_id])
 
@@ -192,7 +208,7 @@ class Store:
         return self.ticket(ticket_id)
 
     def accept_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
-        return self._step(ticket_id, "accepted", worker_id, at, worker_id=worker_id)
+        return self._step(ticket_id, "accepted", worker_id, at, owner=worker_id)
 
     def arrive_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
         return self._step(ticket_id, "arrived", worker_id, at)
@@ -213,16 +229,27 @@ class Store:
         rows = self.db["ticket_events"].rows_where("ticket_id = ?", [ticket_id], order_by="id")
         return [TicketEvent.model_validate(r) for r in rows]
 
-    def _step(self, ticket_id: int, state: str, worker_id: str, at: datetime, **extra) -> Ticket:
+    def _step(
+        self,
+        ticket_id: int,
+        state: str,
+        actor: str,
+        at: datetime,
+        owner: str | None = None,
+        **extra,
+    ) -> Ticket:
+        if owner is not None:
+            extra["worker_id"] = owner
         with self.atomic():
             self._set_state(ticket_id, state, at, **extra)
-            self._event(ticket_id, at, worker_id, "worker", state, extra.get("note"))
+            self._event(ticket_id, at, actor, "worker", state, extra.get("note"))
         return self.ticket(ticket_id)
 
     def _set_state(self, ticket_id: int, state: str, at: datetime, **extra) -> None:
         self.db["tickets"].update(ticket_id, {"state": state, "updated_at": _iso(at), **extra})
 
     def _event(self, ticket_id, at, actor_id, role, action, detail=None) -> None:
+        log.info("ticket %s %s by %s (%s)", ticket_id, action, actor_id or "system", role)
         self.db["ticket_events"].insert(
             {
                 "ticket_id": ticket_id,

@@ -37,6 +37,7 @@ DONE_RESIDENT = "您的报修（工单 {id}）已处理完毕：{note}。如还�
 DONE_NO_NOTE = "师傅已处理好"
 HANDED_WORKER = "工单 #{id} 已转给{target}。"
 HANDED_RESIDENT = "您的报修（工单 {id}）改由{worker}处理，请耐心等待。"
+SAME_WORKER = "工单 #{id} 现在就由{target}负责，不用转。"
 TAKEN_FROM = "工单 #{id} 已改由{target}处理，您不用再去了。"
 NO_TICKET = "没有找到工单 {id}，请核对单号。"
 NOT_YOURS = "工单 #{id} 不是派给您的（现由{owner}负责），如需接手请让对方转单或联系管理员。"
@@ -65,6 +66,10 @@ def find_worker(ctx: Context, name_or_id: str) -> Worker | None:
     return next((w for w in ctx.config.workers if name in (w.id, w.name)), None)
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def dispatch_message(ticket: Ticket, ctx: Context) -> str:
     return DISPATCH.format(
         id=ticket.id,
@@ -73,7 +78,7 @@ def dispatch_message(ticket: Ticket, ctx: Context) -> str:
         fault=FAULT_WORDS.get(ticket.fault_type or "other", "故障"),
         reporter=ticket.reporter_name or "居民",
         group=ticket.group_topic or "私聊",
-        text=ticket.text,
+        text=_shorten(ticket.text, 300),
         due=local_time(ticket.due_at, ctx.config),
     )
 
@@ -226,6 +231,8 @@ async def hand_over_ticket(msg: Incoming, ctx: Context) -> str:
 
 async def reassign(ticket: Ticket, target: Worker, ctx: Context, actor: str, role: str) -> str:
     previous = ticket.worker_id
+    if previous == target.id:
+        return SAME_WORKER.format(id=ticket.id, target=f"{target.name}师傅")
     ticket = await assign(ticket, target.id, ctx, actor, role)
     if previous and previous not in (target.id, actor):
         await ctx.tell_person(

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from bot.messages import Incoming
@@ -19,9 +20,15 @@ from handlers.nlu.models import Intent
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
+_PLACEHOLDER = re.compile(r"【请管理员填写[^】]*】")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+_BULLET = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
+
 # What residents and admins read.
 HAND_OVER = "这个问题我先转给工作人员，请稍等；急事请拨打{hotline}。"
 KB_REJECTED = "知识库文件有错，已继续使用修改前的版本。请改正：\n{problems}"
+UNSET = "可拨打{hotline}咨询"
 STAFF_HINT = "没看懂这条指令，发「帮助」可查看能用的指令。"
 HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
 
@@ -29,7 +36,8 @@ HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
 @router.message(lambda m, c: understand(m, c).intent is Intent.faq)
 async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     u = understand(msg, ctx)
-    entry = ctx.services["knowledge"].answer(u.faq_id) if u.faq_id else None
+    knowledge = ctx.services["knowledge"]
+    entry = knowledge.answer(u.faq_id, ctx.config.station.hotline) if u.faq_id else None
     if entry is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
     return entry
@@ -56,6 +64,14 @@ async def stay_quiet(msg: Incoming, ctx: Context) -> None:
     return None
 
 
+def chat_text(markdown: str, hotline: str) -> str:
+    """An answer as WeChat shows it: no Markdown marks, and no figure the admin has not set."""
+    text = _PLACEHOLDER.sub(UNSET.format(hotline=hotline), markdown.strip())
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _HEADING.sub("", text)
+    return _BULLET.sub("· ", text)
+
+
 class Knowledge:
     """The knowledge base in use, reloaded when its files change; a broken edit keeps the old one."""
 
@@ -67,9 +83,9 @@ class Knowledge:
         self.rejected: object = None
         understander.set_faq(FaqMatcher(self.kb))
 
-    def answer(self, faq_id: str) -> str | None:
+    def answer(self, faq_id: str, hotline: str = "95598") -> str | None:
         entry = self.kb.entries.get(faq_id)
-        return entry.answer.strip() if entry else None
+        return chat_text(entry.answer, hotline) if entry else None
 
     def reload_if_changed(self) -> list[str] | None:
         """Reload after an edit; the problems of a rejected edit (once per edit), else None."""

@@ -39,6 +39,9 @@ PROMISE_NO_PLACE = "工作人员会尽快确认地址并安排师傅，急事请
 ASK_ESTATE = "收到！请问具体是几栋几单元几号？例如「3栋2单元501」，我马上为您登记报修。"
 ASK_VILLAGE = "收到！请问是哪个村、几组几号？例如「东岭村3组15号」，我马上为您登记报修。"
 ASK_PLACE = "收到！请问是哪个小区或村、具体地址？例如「幸福花园3栋2单元501」，我马上为您登记报修。"
+ASK_HAZARD_PLACE = "\n请告诉我们具体位置（哪栋楼、哪个路口附近），方便师傅尽快找到。"
+ADDRESS_ADDED = "已把位置补充到工单 {id}：{address}。"
+ADDRESS_TO_WORKER = "工单 #{id} 补充了位置：{address}"
 PROGRESS_NONE = "没有查到您未完成的报修。如需报修，请直接发地址和情况，例如「3栋2单元501停电了」。"
 PROGRESS = "您的报修进度：\n{lines}"
 PROGRESS_LINE = "工单 {id}（{address}）：{state}{who}，承诺 {due} 前到达"
@@ -127,21 +130,45 @@ async def complete_address(msg: Incoming, ctx: Context) -> str | None:
     first = Understanding.model_validate(pending.understanding)
     address = given.merged_over(first.address or Address())
     ctx.store.drop_pending(pending.id)
+    opened = ctx.store.ticket_for_message(pending.message.id)
+    if opened is not None:
+        return await _amend_address(opened, address, msg, ctx)
     text = f"{pending.message.text}\n（补充地址）{msg.text}"
     return await open_report(pending.message, first, address, ctx, text=text)
+
+
+async def _amend_address(ticket: Ticket, address: Address, msg: Incoming, ctx: Context) -> str:
+    """A hazard was opened before its place was known; the place the reporter gives is added."""
+    ticket = ctx.store.amend_address(ticket.id, address.model_dump(), ctx.now(), msg.sender.id)
+    where = ticket_address(ticket, ctx.config)
+    if ticket.worker_id is not None:
+        await ctx.tell_person(
+            ticket.worker_id, ADDRESS_TO_WORKER.format(id=ticket.id, address=where)
+        )
+    return ADDRESS_ADDED.format(id=ticket.id, address=where)
 
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.fault_report)
 async def report_fault(msg: Incoming, ctx: Context) -> str:
     u = understand(msg, ctx)
     address = u.address or Address()
-    if u.fault_type is FaultType.hazard or _address_complete(address, u.fault_type):
+    if u.fault_type is FaultType.hazard:
+        reply = await open_report(msg, u, address, ctx)
+        if address.building is None and msg.conversation.is_group:
+            _wait_for_address(msg, u, ctx)
+            reply += ASK_HAZARD_PLACE
+        return reply
+    if _address_complete(address, u.fault_type):
         return await open_report(msg, u, address, ctx)
     if msg.conversation.is_group:
-        wait = timedelta(minutes=ctx.config.service.address_wait_minutes)
-        ctx.store.hold_report(msg, u.model_dump(mode="json"), ctx.now() + wait)
+        _wait_for_address(msg, u, ctx)
         return _ask_for_address(address, ctx)
     return await open_report(msg, u, address, ctx)
+
+
+def _wait_for_address(msg: Incoming, u: Understanding, ctx: Context) -> None:
+    wait = timedelta(minutes=ctx.config.service.address_wait_minutes)
+    ctx.store.hold_report(msg, u.model_dump(mode="json"), ctx.now() + wait)
 
 
 @router.tick()
@@ -149,6 +176,8 @@ async def open_unanswered_reports(ctx: Context) -> None:
     """A report whose address never came is still recorded and sent out as it stands."""
     for pending in ctx.store.expired_reports(ctx.now()):
         ctx.store.drop_pending(pending.id)
+        if ctx.store.ticket_for_message(pending.message.id) is not None:
+            continue  # a hazard, opened at once; only its exact place never came
         u = Understanding.model_validate(pending.understanding)
         msg = pending.message
         reply = await open_report(msg, u, u.address or Address(), ctx)

@@ -47,3 +47,9 @@ async def test_help_depends_on_the_role(bot):
     assert "报修" in (await bot.say("帮助", sender="r1", group=GROUP))[0].text
     assert "接单 12" in (await bot.say("帮助", sender=LI))[0].text
     assert "派单 12" in (await bot.say("帮助", sender=ADMIN))[0].text
+
+
+async def test_assigning_to_the_current_worker_changes_nothing(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    sent = await bot.say("派单 1 李明", sender=ADMIN)
+    assert "不用转" in sent[0].text and len(sent) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Kind
-from tests.conftest import ADMIN, GROUP, to_person
+from tests.conftest import ADMIN, GROUP, LI, to_group, to_person
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "👍", "。。。", "\n\t"])
@@ -23,7 +23,8 @@ async def test_empty_or_emoji_only_in_private_gets_a_greeting(bot, text):
 async def test_ten_thousand_characters_are_handled(bot):
     text = "3栋2单元501停电了" + "啊" * 10_000
     sent = await bot.say(text, sender="r1", group=GROUP)
-    assert "工单号 1" in sent[0].text
+    assert "工单号 1" in to_group(sent, GROUP)[0].text
+    assert len(to_person(sent, LI)[0].text) < 500
     assert len(bot.store.ticket(1).text) <= 2000
 
 

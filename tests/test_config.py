@@ -30,9 +30,12 @@ def test_station_sections_alone_are_a_valid_config():
 
 def test_station_sections_alone_are_a_valid_config_without_shared(tmp_path):
     path = tmp_path / "station.toml"
-    path.write_text('[station]\nname = "某供电所"\n[[teams]]\nid = "t"\nname = "班"\n'
-                    '[[communities]]\nname = "甲村"\nkind = "village"\nteam = "t"\n'
-                    '[[groups]]\ntopic = "甲村群"\ncommunity = "甲村"\n', encoding="utf-8")
+    path.write_text(
+        '[station]\nname = "某供电所"\n[[teams]]\nid = "t"\nname = "班"\n'
+        '[[communities]]\nname = "甲村"\nkind = "village"\nteam = "t"\n'
+        '[[groups]]\ntopic = "甲村群"\ncommunity = "甲村"\n',
+        encoding="utf-8",
+    )
     config = load_config(path)
     assert config.community("甲村").kind == "village"
 
@@ -41,11 +44,11 @@ def test_station_sections_alone_are_a_valid_config_without_shared(tmp_path):
     ("text", "expected"),
     [
         ("[station\nname = 1", "not valid TOML"),
-        ("[station]\nnmae = \"x\"", "station.nmae: Extra inputs are not permitted"),
-        ("[[workers]]\nid = \"w\"\nname = \"李\"\nteam = \"ghost\"", "no team with id 'ghost'"),
-        ("[[groups]]\ntopic = \"g\"\ncommunity = \"nowhere\"", "no community named 'nowhere'"),
+        ('[station]\nnmae = "x"', "station.nmae: Extra inputs are not permitted"),
+        ('[[workers]]\nid = "w"\nname = "李"\nteam = "ghost"', "no team with id 'ghost'"),
+        ('[[groups]]\ntopic = "g"\ncommunity = "nowhere"', "no community named 'nowhere'"),
         ("[service]\naddress_wait_minutes = 0", "service.address_wait_minutes"),
-        ("[[communities]]\nname = \"a\"\nkind = \"city\"", "communities[0].kind"),
+        ('[[communities]]\nname = "a"\nkind = "city"', "communities[0].kind"),
     ],
 )
 def test_broken_config_names_the_file_key_and_reason(tmp_path, text, expected):
@@ -58,7 +61,7 @@ def test_broken_config_names_the_file_key_and_reason(tmp_path, text, expected):
 
 def test_broken_config_stops_the_cli_with_status_2(tmp_path):
     path = tmp_path / "bad.toml"
-    path.write_text("[bot]\nlog_level = \"LOUD\"", encoding="utf-8")
+    path.write_text('[bot]\nlog_level = "LOUD"', encoding="utf-8")
     result = CliRunner().invoke(cli, ["chat", "--config", str(path)], input="")
     assert result.exit_code == 2
     assert "bad.toml" in result.output and "bot.log_level" in result.output

@@ -28,8 +28,13 @@ async def test_worker_steps_are_stored_and_the_reporter_told_each_time(bot):
     ticket = bot.store.ticket(1)
     assert ticket.state == "done" and ticket.note == "换了进户保险"
     actions = [(e.action, e.actor_id) for e in bot.store.ticket_events(1)]
-    assert actions == [("opened", "r1"), ("assigned", None), ("accepted", LI), ("arrived", LI),
-                       ("done", LI)]
+    assert actions == [
+        ("opened", "r1"),
+        ("assigned", None),
+        ("accepted", LI),
+        ("arrived", LI),
+        ("done", LI),
+    ]
 
 
 async def test_command_forms_with_full_width_digits_and_no_space(bot):

@@ -134,3 +134,20 @@ async def test_group_replies_mask_phone_numbers(bot):
 
     assert "13812345678" not in to_group(sent, GROUP)[0].text
     assert "13812345678" in to_person(sent, LI)[0].text, "the worker may call the resident"
+
+
+async def test_hazard_place_given_afterwards_is_added_to_the_same_ticket(bot):
+    first = await bot.say("电线杆倒了 电线还在冒火花", sender="r3", name="小王", group=GROUP)
+    assert "具体位置" in to_group(first, GROUP)[0].text
+
+    sent = await bot.say("在12栋旁边", sender="r3", name="小王", group=GROUP)
+    assert "已把位置补充到工单 1" in to_group(sent, GROUP)[0].text
+    assert "12栋" in to_person(sent, LI)[0].text
+    assert bot.store.db["tickets"].count == 1 and bot.store.ticket(1).building == "12"
+    assert bot.store.ticket_events(1)[-1].action == "address"
+
+
+async def test_life_support_report_is_urgent_with_advice(bot):
+    sent = await bot.say("9栋停电了 家里老人用着制氧机", sender="r4", group=GROUP)
+    assert "制氧机" in to_group(sent, GROUP)[0].text or "备用电源" in to_group(sent, GROUP)[0].text
+    assert bot.store.ticket(1).urgent

@@ -25,7 +25,12 @@ async def test_restart_halfway_through_a_ticket_continues_the_loop(
         assert [t.id for t in second.store.open_tickets()] == []
         assert second.store.db["tickets"].count == 1
         assert [e.action for e in second.store.ticket_events(1)] == [
-            "opened", "assigned", "accepted", "arrived", "done"]
+            "opened",
+            "assigned",
+            "accepted",
+            "arrived",
+            "done",
+        ]
         assert len(second.gw.sent) == 4  # two steps, each: the worker and the group
     finally:
         await second.app.stop()

@@ -6,7 +6,7 @@ to completion, and the app flushes its outbox through `send` before it returns.
 
 from __future__ import annotations
 
-import itertools
+import uuid
 from datetime import UTC, datetime
 
 from bot.clock import Clock
@@ -23,7 +23,6 @@ class MemoryGateway(Gateway):
         self.sent: list[Outgoing] = []
         self.started = False
         self.fail_sends = False
-        self._ids = itertools.count(1)
 
     async def start(self) -> None:
         self.started = True
@@ -74,7 +73,7 @@ class MemoryGateway(Gateway):
     ) -> Incoming:
         conversation = Conversation.group(group) if group else Conversation.private(sender)
         return Incoming(
-            id=message_id or f"mem-{next(self._ids)}",
+            id=message_id or f"mem-{uuid.uuid4().hex}",
             conversation=conversation,
             sender=Person(id=sender, name=name if name is not None else sender),
             text=text,
