@@ -114,19 +114,30 @@ class App:
         await self.flush()
 
     async def flush(self) -> int:
-        """Send what the outbox holds, oldest first; stop at the first failure."""
+        """Send what the outbox holds that is due, oldest first.
+
+        A failed send waits and is tried again later; later messages to the same
+        conversation wait behind it, so each chat keeps its order."""
         if self.store is None:
             return 0
-        sent = 0
+        sent, blocked = 0, set()
+        now = self.clock.now()
         for item in self.store.unsent():
+            where = item.out.conversation.label()
+            if where in blocked or not item.due(now):
+                blocked.add(where)
+                continue
             try:
                 await self.gateway.send(item.out)
             except GatewayError as e:
-                log.warning("send failed (%s), will retry: %s", item.out.conversation.label(), e)
-                self.store.mark_send_failed(item.id, str(e))
-                break
+                blocked.add(where)
+                if self.store.mark_send_failed(item, str(e), now):
+                    log.warning("send to %s failed, will retry: %s", where, e)
+                else:
+                    log.error("send to %s given up after %d tries: %s", where, item.attempts + 1, e)
+                continue
             self.store.mark_sent(item.id, self.clock.now())
-            log.info("out %s: %s", item.out.conversation.label(), item.out.text[:80])
+            log.info("out %s: %s", where, item.out.text[:80])
             sent += 1
         return sent
 

@@ -125,5 +125,13 @@ def m001_core(db: Database) -> None:
     db["complaints"].create_index(["message_id"], unique=True)
 
 
+@migrations()
+def m002_outbox_retry(db: Database) -> None:
+    """Failed sends wait before the next try, and give up after many, so one bad
+    message cannot hold up the rest."""
+    db["outbox"].add_column("next_attempt_at", str)
+    db["outbox"].add_column("given_up_at", str)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

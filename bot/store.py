@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -22,6 +22,8 @@ from bot.messages import Conversation, Incoming, Mention, Outgoing
 
 log = logging.getLogger(__name__)
 
+SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
+MAX_SEND_WAIT_SECONDS = 300
 OPEN_STATES = ("open", "assigned", "accepted", "arrived")
 
 
@@ -89,6 +91,10 @@ class OutboxItem(BaseModel):
     id: int
     out: Outgoing
     attempts: int
+    next_attempt_at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        return self.next_attempt_at is None or self.next_attempt_at <= now
 
 
 class WorkerState(BaseModel):
@@ -383,12 +389,15 @@ class Store:
             .last_pk
         )
 
-    def unsent(self, limit: int = 100) -> list[OutboxItem]:
-        rows = self.db["outbox"].rows_where("sent_at is null", order_by="id", limit=limit)
+    def unsent(self, limit: int = 500) -> list[OutboxItem]:
+        """Messages still to send, oldest first (given-up ones are left out)."""
+        where = "sent_at is null and given_up_at is null"
+        rows = self.db["outbox"].rows_where(where, order_by="id", limit=limit)
         return [
             OutboxItem(
                 id=r["id"],
                 attempts=r["attempts"],
+                next_attempt_at=r["next_attempt_at"],
                 out=Outgoing(
                     conversation=Conversation.model_validate_json(r["conversation"]),
                     text=r["text"],
@@ -401,8 +410,18 @@ class Store:
     def mark_sent(self, outbox_id: int, now: datetime) -> None:
         self.db["outbox"].update(outbox_id, {"sent_at": _iso(now)})
 
-    def mark_send_failed(self, outbox_id: int, error: str) -> None:
-        self.db.execute(
-            "update outbox set attempts = attempts + 1, last_error = ? where id = ?",
-            [error[:500], outbox_id],
+    def mark_send_failed(self, item: OutboxItem, error: str, now: datetime) -> bool:
+        """Count a failed try and set the next; False once it is given up on."""
+        attempts = item.attempts + 1
+        give_up = attempts >= SEND_ATTEMPTS
+        wait = timedelta(seconds=min(2**attempts, MAX_SEND_WAIT_SECONDS))
+        self.db["outbox"].update(
+            item.id,
+            {
+                "attempts": attempts,
+                "last_error": error[:500],
+                "next_attempt_at": _iso(now + wait),
+                "given_up_at": _iso(now) if give_up else None,
+            },
         )
+        return not give_up

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.messages import Kind
@@ -81,6 +83,7 @@ async def test_failed_sends_stay_in_the_outbox_and_go_out_later(bot):
     assert len(bot.store.unsent()) == 2
 
     bot.gw.fail_sends = False
+    bot.clock.advance(timedelta(seconds=2))
     await bot.app.tick()
     assert bot.store.unsent() == []
     assert to_group(bot.gw.sent, GROUP) and to_person(bot.gw.sent, LI)
@@ -91,3 +94,33 @@ async def test_pictures_and_voice_in_a_group_are_quiet_unless_the_bot_is_mention
     assert await bot.say("", sender="r1", group=GROUP, kind=kind) == []
     sent = await bot.say("", sender="r1", group=GROUP, kind=kind, mentioned=True)
     assert "文字" in sent[0].text
+
+
+async def test_a_send_that_keeps_failing_is_retried_with_waits_then_given_up(bot):
+    bot.gw.fail_sends = True
+    await bot.say("3栋停电了", sender="r1", group=GROUP)
+    [first, second] = bot.store.unsent()
+    assert first.attempts == 1 and not first.due(bot.clock.now())
+
+    await bot.app.tick()  # not due yet: no new try
+    assert bot.store.unsent()[0].attempts == 1
+    for _ in range(60):
+        bot.clock.advance(timedelta(minutes=5))
+        await bot.app.tick()
+    assert bot.store.unsent() == []
+    rows = list(bot.store.db["outbox"].rows)
+    assert all(r["given_up_at"] and r["sent_at"] is None for r in rows)
+
+
+async def test_messages_to_one_chat_keep_their_order_after_a_failure(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    bot.gw.fail_sends = True
+    await bot.say("接单 1", sender=LI)
+    bot.gw.fail_sends = False
+    await bot.say("到达 1", sender=LI)
+    assert len(to_person(bot.gw.sent, LI)) == 1, "the reply to 到达 waits behind the failed one"
+
+    bot.clock.advance(timedelta(seconds=5))
+    await bot.app.tick()
+    to_li = [o.text for o in to_person(bot.gw.sent, LI)]
+    assert to_li[1].startswith("已接单") and to_li[2].startswith("已记录到达")
