@@ -63,12 +63,16 @@ def read(text: str) -> Reading:
         return Reading(Intent.fault_report, kind, is_urgent(text, kind))
     if COMPLAINT.search(text) and not COMPLAINT_HOW.search(text):
         return Reading(Intent.complaint)
-    if ARREARS.search(text):
+    if ARREARS.search(text) or PREPAID.search(text):
         return Reading(Intent.faq, ask_faq=True)
-    if PROGRESS_STRONG.search(text) or PROGRESS_WEAK.search(text):
+    if PROGRESS_STRONG.search(text):
         return Reading(Intent.progress_query)
     if _asks_planned_outage(text):
         return Reading(Intent.outage_query)
+    if HYPOTHETICAL.search(text) or GENERAL.search(text):
+        return Reading(Intent.faq, ask_faq=True)
+    if PROGRESS_WEAK.search(text):
+        return Reading(Intent.progress_query)
     if CHATTER.search(text) and not QUESTION.search(text):
         return Reading(Intent.other)
     return Reading(Intent.faq, ask_faq=True)

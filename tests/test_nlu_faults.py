@@ -1,0 +1,133 @@
+"""Fault type and urgency: precedence, who has power, hazards and life support."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, make_understander
+
+U = make_understander()
+
+
+def fault(text: str, group: str = ESTATE_GROUP) -> tuple[str | None, bool]:
+    u = U.understand(text, group)
+    assert u.intent == "fault_report", text
+    return (u.fault_type, u.urgent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "路口有条电线断咗跌落地",
+        "楼下电线拖在地上 小朋友在旁边",
+        "电线杆顶上一直冒火花",
+        "配电箱冒黑烟",
+        "电表箱有股烧焦味",
+        "村口电杆被车撞倒了",
+        "大树倒下来压住了电线",
+        "变压器刚才嘭的一声爆了",
+        "有个阿伯掂到电线触电了",
+        "铁栏杆带电 摸到会麻",
+        "电缆着火了",
+    ],
+)
+def test_hazards_are_urgent(text: str) -> None:
+    assert fault(text) == ("hazard", True)
+
+
+def test_hazard_beats_the_outage_it_causes() -> None:
+    assert fault("变压器爆炸咗 成条村冇电", VILLAGE_GROUP) == ("hazard", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "屋企停电 阿爸用紧制氧机",
+        "我妈在家用呼吸机 突然没电了",
+        "老公要做透析 停电了机器用不了",
+        "家里有卧床的老人 停电好热",
+        "停电了 阿婆瘫痪在床 热到出汗",
+    ],
+)
+def test_life_support_makes_any_fault_urgent(text: str) -> None:
+    assert fault(text)[1] is True
+
+
+def test_plain_outage_is_area_and_not_urgent() -> None:
+    assert fault("停电了") == ("area_outage", False)
+    assert fault("又冇电啦") == ("area_outage", False)
+
+
+@pytest.mark.parametrize(
+    "text", ["我家没电了 邻居都有电", "屋企冇电 隔篱有", "家里没电了 对门是有电的", "就我家停电了"]
+)
+def test_only_my_home_is_household_outage(text: str) -> None:
+    assert fault(text)[0] == "household_outage"
+
+
+@pytest.mark.parametrize(
+    "text", ["我家没电 隔壁也没电", "我屋企冇电 楼上楼下都冇", "我家跟邻居都停电了", "整栋楼都黑了"]
+)
+def test_neighbours_without_power_make_area_outage(text: str) -> None:
+    assert fault(text)[0] == "area_outage"
+
+
+@pytest.mark.parametrize(
+    "text", ["家里跳闸了合不上", "漏保成日跳", "空开一推上去就跳下来", "总掣跳咗推唔上"]
+)
+def test_trips(text: str) -> None:
+    assert fault(text)[0] == "trip"
+
+
+def test_breaker_that_did_not_trip_is_not_a_trip() -> None:
+    assert fault("家里没电 空开没跳 邻居有电")[0] == "household_outage"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电压好低 冷气开唔到",
+        "灯一闪一闪的",
+        "电压忽高忽低 烧咗个电饭煲",
+        "晚上灯光好暗 风扇转得很慢",
+    ],
+)
+def test_voltage(text: str) -> None:
+    assert fault(text)[0] == "voltage"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["电表不走了", "电表屏幕一片黑 什么都不显示", "卡表充咗钱仲系冇电", "电表乱跳 没开电器也在走"],
+)
+def test_meter(text: str) -> None:
+    assert fault(text)[0] == "meter"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小区路灯全部不亮",
+        "楼道的灯坏了三天",
+        "电梯停了 家里有电",
+        "地下车库的充电桩充不了电",
+        "有人撬开电表箱偷电",
+    ],
+)
+def test_shared_equipment_and_tampering_are_other(text: str) -> None:
+    assert fault(text)[0] == "other"
+
+
+def test_outage_with_lifts_stopped_is_still_an_outage() -> None:
+    assert fault("8栋停电了 电梯也停了")[0] == "area_outage"
+
+
+def test_traditional_and_typos_are_read() -> None:
+    assert fault("屋企冇電 隔籬有電")[0] == "household_outage"
+    assert fault("家里跳匝了")[0] == "trip"
+    assert fault("3栋挺电了")[0] == "area_outage"
+    assert fault("电亚太低了")[0] == "voltage"
+
+
+def test_a_flat_phone_battery_is_no_fault() -> None:
+    assert U.understand("手机没电了 谁有充电宝借下", ESTATE_GROUP).intent == "other"

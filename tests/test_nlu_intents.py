@@ -1,0 +1,125 @@
+"""Intent precedence: fault now > complaint > progress; hypothetical and arrears
+questions go to the FAQ; planned outages are outage queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, make_understander
+
+U = make_understander()
+WITH_FAQ = make_understander("some-entry")
+
+
+def intent(text: str, u=U, group: str = ESTATE_GROUP) -> str:
+    return u.understand(text, group).intent.value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要是家里跳闸了 可以自己先检查什么",
+        "万一电线断了掉在路上应该怎么做",
+        "空开经常跳一般是什么原因",
+        "欠费被停了 交钱后几耐有电",
+        "电费交了还没来电",
+        "卡表充值以后一般要等多久才来电",
+        "停电通知一般在哪里可以看到",
+    ],
+)
+def test_hypothetical_general_and_arrears_questions_go_to_the_faq(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+    assert intent(text, U) == "other"  # the matcher declined: hand over, never guess
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下周三龙塘村停电吗",
+        "听说明晚要停电 停到几点",
+        "听日会唔会停电",
+        "国庆放假有没有计划停电",
+        "贴了停电通知 是全栋都停吗",
+    ],
+)
+def test_planned_outages_are_outage_queries(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "outage_query"
+
+
+def test_planned_outage_words_do_not_hide_an_outage_now() -> None:
+    assert intent("明明没有通知 怎么突然停电了") == "fault_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "昨晚报的修到现在没人来",
+        "师傅出发了吗",
+        "我下午报咗跳闸 有冇人跟进",
+        "维修的几点到",
+        "断掉的电线修好了没",
+    ],
+)
+def test_questions_about_a_reported_repair_are_progress_queries(text: str) -> None:
+    assert intent(text) == "progress_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报修三天都没人理 我要投诉",
+        "接线员态度差到极点",
+        "上礼拜停电一整天也不通知 太过分",
+        "95598打了一上午都打不通",
+    ],
+)
+def test_complaints_beat_progress(text: str) -> None:
+    assert intent(text) == "complaint"
+
+
+def test_a_fault_now_beats_a_complaint() -> None:
+    assert intent("又停电了 你们效率太低了 我要投诉") == "fault_report"
+
+
+def test_asking_how_to_complain_is_a_faq_question() -> None:
+    assert intent("投诉电话是多少", WITH_FAQ) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text", ["【转发】明日计划停电通知：8栋停电", "[转发] 台风来了注意电线安全 电线断了不要靠近"]
+)
+def test_forwarded_notices_are_other(text: str) -> None:
+    u = WITH_FAQ.understand(text, ESTATE_GROUP)
+    assert (u.intent, u.faq_id, u.address) == ("other", None, None)
+
+
+@pytest.mark.parametrize("text", ["收到 谢谢师傅", "来电了 辛苦晒", "👍"])
+def test_thanks_and_chatter_are_never_answered_from_the_faq(text: str) -> None:
+    assert WITH_FAQ.understand(text, ESTATE_GROUP).faq_id is None
+
+
+def test_a_matched_question_carries_its_faq_id_and_score() -> None:
+    u = WITH_FAQ.understand("电费怎么交", ESTATE_GROUP)
+    assert (u.intent, u.faq_id, u.faq_score, u.address) == ("faq", "some-entry", 0.9, None)
+
+
+def test_set_faq_swaps_the_matcher() -> None:
+    u = make_understander()
+    assert u.understand("电费怎么交", ESTATE_GROUP).intent == "other"
+    u.set_faq(make_understander("pay-methods")._faq)
+    assert u.understand("电费怎么交", ESTATE_GROUP).faq_id == "pay-methods"
+
+
+def test_set_faq_accepts_an_object_with_match() -> None:
+    class Matcher:
+        def match(self, text: str):
+            return make_understander("hotline")._faq(text)
+
+    u = make_understander()
+    u.set_faq(Matcher())
+    assert u.understand("客服电话几多号", VILLAGE_GROUP).faq_id == "hotline"
+
+
+def test_non_fault_intents_have_no_fault_fields() -> None:
+    u = U.understand("报修两个钟了 师傅几时到", ESTATE_GROUP)
+    assert (u.fault_type, u.urgent, u.address) == (None, False, None)

@@ -1,0 +1,46 @@
+"""Normalisation and numerals: the clean-up every rule relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.nlu.normalize import normalize
+from handlers.nlu.numerals import to_digits
+
+
+def test_traditional_becomes_simplified() -> None:
+    assert normalize("屋企冇電 隔籬有電") == "屋企冇电 隔篱有电"
+
+
+def test_full_width_digits_letters_and_space_become_ascii() -> None:
+    assert normalize("Ｂ座１２０３　跳闸！") == "B座1203 跳闸!"
+
+
+def test_known_typos_are_put_right() -> None:
+    assert normalize("跳匝了 电亚低 林居有电") == "跳闸了 电压低 邻居有电"
+
+
+def test_normalize_keeps_chinese_numerals_in_words() -> None:
+    assert normalize("一直停电 十万火急") == "一直停电 十万火急"
+
+
+@pytest.mark.parametrize(
+    ("span", "digits"),
+    [
+        ("12", "12"),
+        ("012", "12"),
+        ("十二", "12"),
+        ("二十一", "21"),
+        ("一百零二", "102"),
+        ("五零一", "501"),
+        ("一零零二", "1002"),
+        ("十", "10"),
+    ],
+)
+def test_to_digits(span: str, digits: str) -> None:
+    assert to_digits(span) == digits
+
+
+def test_to_digits_rejects_non_numbers() -> None:
+    assert to_digits("") is None
+    assert to_digits("栋") is None
