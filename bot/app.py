@@ -1,8 +1,8 @@
 """Wiring and lifecycle: gateway -> dispatcher -> handlers -> store/outbox -> gateway.
 
-`App` owns one store, one gateway and one dispatcher. Every incoming message is
-handled inside one SQLite transaction (recorded, routed, replies queued, marked
-handled), and only after it commits does the outbox go out through the gateway.
+`App` owns one store, one gateway and one dispatcher. A message's id is recorded
+(committed) first; then everything it causes is written in one transaction (see
+`bot.middleware`); only after that commits does the outbox go out.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Config
 from bot.gateways.base import Gateway, GatewayError
-from bot.messages import Incoming, Mention, Outgoing
+from bot.messages import Incoming
 from bot.middleware import default_chain
 from bot.router import Context, Dispatcher, Router
 from bot.store import Store
@@ -88,16 +88,11 @@ class App:
         )
 
     async def handle(self, msg: Incoming, *, replay: bool = False) -> None:
-        """Handle one message to the end: reply queued on disk, then the outbox sent."""
+        """Handle one message to the end (see the middleware), then send the outbox."""
         ctx = self.context()
         ctx.data["replay"] = replay
         async with self._lock:
-            with ctx.store.atomic():
-                reply = await self.dispatcher.feed(msg, ctx)
-                if reply:
-                    await ctx.send(self._reply_to(msg, reply))
-                if not ctx.data.get("repeated"):
-                    ctx.store.mark_handled(msg.id, ctx.now())
+            await self.dispatcher.feed(msg, ctx)
         await self.flush()
 
     async def tick(self) -> None:
@@ -140,12 +135,6 @@ class App:
             log.info("out %s: %s", where, item.out.text[:80])
             sent += 1
         return sent
-
-    def _reply_to(self, msg: Incoming, text: str) -> Outgoing:
-        mentions = (
-            (Mention(id=msg.sender.id, name=msg.sender.name),) if msg.conversation.is_group else ()
-        )
-        return Outgoing(conversation=msg.conversation, text=text, mentions=mentions)
 
     async def _replay_unhandled(self) -> None:
         """Messages recorded but never finished (a crash mid-way) are handled again."""

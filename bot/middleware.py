@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict, deque
 from datetime import timedelta
 
-from bot.messages import Incoming
+from bot.messages import Incoming, Mention, Outgoing
 from bot.router import SKIP, CallNext, Context, Middleware, Reply, Role
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,33 @@ async def drop_own(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
 
 
 async def drop_repeated(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
-    """A message id seen before is dropped; replays after a crash are let through."""
+    """Record the message id (committed at once), dropping one seen before.
+
+    A message recorded but never marked handled (a crash mid-way) is replayed at
+    the next start, with `replay` set."""
     if not ctx.data.get("replay") and not ctx.store.record_message(msg, ctx.now()):
         log.info("dropped repeated message %s", msg.id)
-        ctx.data["repeated"] = True
         return SKIP
     return await call_next(msg, ctx)
+
+
+async def handle_atomically(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    """Everything one message causes is written in one transaction: the handler's
+    changes, the reply in the outbox, and the mark that it was handled."""
+    with ctx.store.atomic():
+        reply = await call_next(msg, ctx)
+        if reply and reply is not SKIP:
+            await ctx.send(reply_to(msg, reply))
+        ctx.store.mark_handled(msg.id, ctx.now())
+    return None
+
+
+def reply_to(msg: Incoming, text: str) -> Outgoing:
+    """A reply goes where the message came from, @-mentioning the sender in a group."""
+    mentions = (
+        (Mention(id=msg.sender.id, name=msg.sender.name),) if msg.conversation.is_group else ()
+    )
+    return Outgoing(conversation=msg.conversation, text=text, mentions=mentions)
 
 
 async def resolve_role(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
@@ -92,6 +113,7 @@ def default_chain(per_minute: int) -> list[Middleware]:
         log_incoming,
         drop_own,
         drop_repeated,
+        handle_atomically,
         resolve_role,
         rate_limit(per_minute),
         capture_errors,

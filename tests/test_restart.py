@@ -124,3 +124,32 @@ async def test_messages_to_one_chat_keep_their_order_after_a_failure(bot):
     await bot.app.tick()
     to_li = [o.text for o in to_person(bot.gw.sent, LI)]
     assert to_li[1].startswith("已接单") and to_li[2].startswith("已记录到达")
+
+
+class PowerCut(BaseException):
+    """Stands for the process dying: not an error any handler could catch."""
+
+
+async def test_crash_mid_handling_is_replayed_at_start_without_doubling(
+    base_config, shared_services, db_path, clock, monkeypatch
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+
+    def die(*args, **kwargs):
+        raise PowerCut
+
+    monkeypatch.setattr(first.store, "assign_ticket", die)
+    with pytest.raises(PowerCut):
+        await first.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-9")
+    assert first.store.db["tickets"].count == 0 and first.store.unsent() == []
+    monkeypatch.undo()
+    await first.app.stop()
+
+    second = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        assert second.store.db["tickets"].count == 1
+        assert len(to_group(second.gw.sent, GROUP)) == 1 and len(to_person(second.gw.sent, LI)) == 1
+        assert await second.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-9") == []
+        assert second.store.db["tickets"].count == 1
+    finally:
+        await second.app.stop()
