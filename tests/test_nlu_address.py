@@ -127,3 +127,8 @@ def test_address_is_null_for_other_intents_but_kept_in_text() -> None:
 
 def test_village_group_gives_its_village_to_a_bare_group_number() -> None:
     assert address("我哋3组又冇电", VILLAGE_GROUP) == ("龙塘村", "3", None, None)
+
+
+@pytest.mark.parametrize("text", ["5栋的502 屋企冇电 隔篱有电", "5栋502号跳闸"])
+def test_room_after_building_with_de_or_hao(text: str) -> None:
+    assert address(text, ESTATE_GROUP)[1:] == ("5", None, "502")

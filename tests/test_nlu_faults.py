@@ -131,3 +131,7 @@ def test_traditional_and_typos_are_read() -> None:
 
 def test_a_flat_phone_battery_is_no_fault() -> None:
     assert U.understand("手机没电了 谁有充电宝借下", ESTATE_GROUP).intent == "other"
+
+
+def test_people_trapped_in_a_lift_make_an_outage_urgent() -> None:
+    assert fault("停电了 有人困在电梯里") == ("area_outage", True)

@@ -123,3 +123,25 @@ def test_set_faq_accepts_an_object_with_match() -> None:
 def test_non_fault_intents_have_no_fault_fields() -> None:
     u = U.understand("报修两个钟了 师傅几时到", ESTATE_GROUP)
     assert (u.fault_type, u.urgent, u.address) == (None, False, None)
+
+
+def test_time_words_in_another_clause_do_not_make_a_report_a_query() -> None:
+    assert intent("5栋停电 明天还要上班怎么办") == "fault_report"
+
+
+def test_a_past_outage_is_no_report_but_an_old_one_mentioned_is() -> None:
+    assert intent("上个礼拜停电冰箱坏了") == "other"
+    assert intent("停电 以前从来没试过这样") == "fault_report"
+
+
+def test_power_back_is_not_a_report() -> None:
+    assert intent("刚才停了一阵 而家有电了 多谢") == "other"
+    assert intent("家里没有电了 邻居有电") == "fault_report"
+
+
+def test_outages_again_and_again_are_a_complaint() -> None:
+    assert intent("这个月经常停电 还让不让人活") == "complaint"
+
+
+def test_cantonese_whole_day_is_not_a_habit() -> None:
+    assert intent("听讲星期六要检修 成日停电") == "outage_query"

@@ -33,7 +33,7 @@ _TOKENS = re.compile(
     rf"|(?P<h>{N})\s*号(?![楼栋码线])"
     rf"|(?<![\d.:：*])(?P<r>{ROOM})(?![\d.:：*点度元块蚊号楼层%年月日天个])"
 )
-_ADJACENT = re.compile(r"[\s\-—_,，、/]*")
+_ADJACENT = re.compile(r"[\s\-—_,，、/的嘅]*")
 _PLACE_WORDS = re.compile(
     rf"[{VILLAGE_MARK}{ESTATE_MARK}](?:小区|村)?"
     rf"|第?(?:{N}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#)|第?{N}\s*单元|(?:{ROOM})\s*(?:室|号房)"
@@ -121,7 +121,7 @@ def _numbers(text: str) -> dict[str, str | None]:
             put("building", to_digits(m["g"]))
         elif m["h"]:
             village = text[max(0, m.start() - 1) : m.start()] in (VILLAGE_MARK, "村")
-            if village or (near and prev[0] == "g"):
+            if village or (near and prev[0] in ("g", "b", "u")):
                 put("room", to_digits(m["h"]))
         elif m["r"] and near and prev[0] in ("b", "u"):
             put("room", to_digits(m["r"]))

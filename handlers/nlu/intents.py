@@ -17,21 +17,39 @@ from dataclasses import dataclass
 
 from handlers.nlu import cues
 from handlers.nlu.faults import OUTAGE, OUTAGES, fault_type, is_urgent
+from handlers.nlu.lexicon import OUTAGE as OUTAGE_WORDS
+from handlers.nlu.lexicon import G
 from handlers.nlu.models import FaultType, Intent
 
 
+def _alt(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
 def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return re.compile(_alt(patterns))
+
+
+def _near_outage(
+    patterns: list[str], outages: list[str] = OUTAGE_WORDS, after: bool = True
+) -> re.Pattern[str]:
+    """The words within a few characters before (or after) an outage word, same clause."""
+    words, outage = _alt(patterns), _alt(outages)
+    before = f"(?:{words}){G}{{0,6}}(?:{outage})"
+    return re.compile(f"{before}|(?:{outage}){G}{{0,6}}(?:{words})" if after else before)
 
 
 FORWARDED = _any(cues.FORWARDED)
 HYPOTHETICAL = _any(cues.HYPOTHETICAL)
 GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
-SCHEDULED = _any(cues.SCHEDULED)
+PLANNED = _any(cues.PLANNED)
+WHEN_NEAR = _near_outage(cues.WHEN, ["停电", "断电", "停"])
 NOW = _any(cues.NOW)
-PAST = _any(cues.PAST)
+PAST_NEAR = _near_outage(cues.PAST, after=False)
+PERIOD_NEAR = re.compile(f"(?:{_alt(OUTAGE_WORDS)}){G}{{0,2}}(?:{_alt(cues.PERIOD)})")
 ONGOING = _any(cues.ONGOING)
+RESTORED = _any(cues.RESTORED)
 PROGRESS_STRONG = _any(cues.PROGRESS_STRONG)
 PROGRESS_WEAK = _any(cues.PROGRESS_WEAK)
 COMPLAINT = _any(cues.COMPLAINT)
@@ -89,15 +107,23 @@ def _not_now(text: str, kind: FaultType) -> bool:
         return True
     if ARREARS.search(text):
         return True
-    if kind in OUTAGES and not now:
-        if SCHEDULED.search(text):
+    if kind in OUTAGES:
+        if RESTORED.search(text):
             return True
-        return bool(PAST.search(text)) and not ONGOING.search(text)
+        if not now and _planned(text):
+            return True
+        if PERIOD_NEAR.search(text):
+            return True
+        return not now and bool(PAST_NEAR.search(text)) and not ONGOING.search(text)
     return False
+
+
+def _planned(text: str) -> bool:
+    return PLANNED.search(text) is not None or WHEN_NEAR.search(text) is not None
 
 
 def _asks_planned_outage(text: str) -> bool:
     """Whether or when a planned outage happens, as opposed to where notices are."""
     if WHERE_TO_SEE.search(text) or PREPAID.search(text):
         return False
-    return bool(SCHEDULED.search(text)) and OUTAGE.search(text) is not None
+    return _planned(text) and OUTAGE.search(text) is not None
