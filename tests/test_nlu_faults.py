@@ -135,3 +135,11 @@ def test_a_flat_phone_battery_is_no_fault() -> None:
 
 def test_people_trapped_in_a_lift_make_an_outage_urgent() -> None:
     assert fault("停电了 有人困在电梯里") == ("area_outage", True)
+
+
+def test_something_hanging_on_a_wire_is_a_hazard() -> None:
+    assert fault("台风吹断了树枝 挂在电线上", VILLAGE_GROUP) == ("hazard", True)
+
+
+def test_bedridden_elderly_make_an_outage_urgent() -> None:
+    assert fault("阿爷行动不便 成日躺在床上 停咗电冇风扇", VILLAGE_GROUP)[1] is True

@@ -145,3 +145,24 @@ def test_outages_again_and_again_are_a_complaint() -> None:
 
 def test_cantonese_whole_day_is_not_a_habit() -> None:
     assert intent("听讲星期六要检修 成日停电") == "outage_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "供电所的服务越来越差",
+        "那个师傅好凶",
+        "我要向上级反映你们的问题",
+        "修了三次还是坏 你们到底会不会修",
+    ],
+)
+def test_complaints_about_service_or_staff_without_the_word_complain(text: str) -> None:
+    assert intent(text) == "complaint"
+
+
+def test_a_job_number_is_not_the_12345_hotline() -> None:
+    assert intent("单号1234567 进度如何") == "progress_query"
+
+
+def test_when_will_the_worker_arrive_is_progress() -> None:
+    assert intent("抢修师傅大概几点能到") == "progress_query"
