@@ -11,7 +11,7 @@ a question is in scope at all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.config import Config
 from handlers.nlu.address import AddressParser, without_place
@@ -23,8 +23,16 @@ __all__ = ["Understander", "Understanding", "Intent", "Address", "normalize"]
 
 
 class FaqHit(Protocol):
-    id: str
-    score: float
+    """What a FAQ matcher returns when it is confident: `handlers.nlu.faq.FaqMatch`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+
+
+class SupportsMatch(Protocol):
+    def match(self, text: str) -> FaqHit | None: ...
 
 
 FaqFunction = Callable[[str], FaqHit | None]
@@ -33,32 +41,25 @@ FaqFunction = Callable[[str], FaqHit | None]
 class Understander:
     """Turns (text, group topic) into an `Understanding`, per the contract."""
 
-    def __init__(self, config: Config, faq: Any = None) -> None:
+    def __init__(self, config: Config, faq: SupportsMatch | FaqFunction | None = None) -> None:
         self._config = config
         self._address = AddressParser(config.communities)
         self._faq: FaqFunction | None = None
         self.set_faq(faq)
 
-    def set_faq(self, faq: Any) -> None:
+    def set_faq(self, faq: SupportsMatch | FaqFunction | None) -> None:
         """Swap the FAQ matcher (hot reload): a `FaqMatcher`, a callable, or None."""
-        if faq is None or callable(faq):
-            self._faq = faq
-        else:
-            self._faq = faq.match
+        self._faq = faq.match if hasattr(faq, "match") else faq  # type: ignore[union-attr]
 
     def understand(self, text: str, topic: str | None) -> Understanding:
+        """What one message from the group `topic` (None: a private chat) says."""
         clean = normalize(text or "")
         in_text, masked = self._address.parse(clean)
         reading = read(masked)
-        faq_id, faq_score = None, None
-        intent = reading.intent
+        intent, hit = reading.intent, None
         if reading.ask_faq:
-            # Place words say nothing about the question and only dilute the match.
-            hit = self._faq(without_place(masked)) if self._faq is not None else None
-            if hit is None:
-                intent = Intent.other
-            else:
-                faq_id, faq_score = hit.id, float(hit.score)
+            hit = self._ask_faq(masked)
+            intent = Intent.faq if hit is not None else Intent.other
         address = None
         if intent is Intent.fault_report:
             address = in_text.model_copy(
@@ -69,10 +70,17 @@ class Understander:
             fault_type=reading.fault_type if intent is Intent.fault_report else None,
             urgent=reading.urgent if intent is Intent.fault_report else False,
             address=address,
-            faq_id=faq_id,
-            faq_score=faq_score,
+            faq_id=hit.id if hit else None,
+            faq_score=float(hit.score) if hit else None,
             address_in_text=in_text,
         )
+
+    def _ask_faq(self, masked: str) -> FaqHit | None:
+        """The matcher's answer, or None: out of scope, not confident, or no matcher."""
+        if self._faq is None:
+            return None
+        # Place words say nothing about the question and only dilute the match.
+        return self._faq(without_place(masked))
 
     def _group_community(self, topic: str | None) -> str | None:
         group = self._config.group(topic) if topic else None
