@@ -466,6 +466,7 @@ class WechatyGateway(Gateway):
         else:
             conversation = Conversation.private(talker)
         text, mentioned = await self._without_own_mention(payload.text or "", room_id)
+        log.debug("message %s in %s from %s", message_id, conversation.label(), talker)
         return Incoming(
             id=payload.id or message_id,
             conversation=conversation,
