@@ -166,3 +166,18 @@ def test_a_job_number_is_not_the_12345_hotline() -> None:
 
 def test_when_will_the_worker_arrive_is_progress() -> None:
     assert intent("抢修师傅大概几点能到") == "progress_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明天几点倒垃圾",
+        "公交车几点到",
+        "有人知道快递站在哪吗",
+        "手机充电器坏了 有人借一个吗",
+        "冰箱不制冷 找哪个师傅修",
+        "谁家的猫跑出来了",
+    ],
+)
+def test_neighbours_chatter_is_other(text: str) -> None:
+    assert intent(text) == "other"
