@@ -132,3 +132,11 @@ def test_village_group_gives_its_village_to_a_bare_group_number() -> None:
 @pytest.mark.parametrize("text", ["5栋的502 屋企冇电 隔篱有电", "5栋502号跳闸"])
 def test_room_after_building_with_de_or_hao(text: str) -> None:
     assert address(text, ESTATE_GROUP)[1:] == ("5", None, "502")
+
+
+def test_cantonese_ti_is_a_unit() -> None:
+    assert address("3座2梯501停电", ESTATE_GROUP)[1:] == ("3", "2", "501")
+
+
+def test_room_after_a_floor_is_kept_and_the_floor_dropped() -> None:
+    assert address("3栋2单元5楼501跳闸", ESTATE_GROUP)[1:] == ("3", "2", "501")

@@ -27,7 +27,8 @@ ROOM = "[0-9]{3,4}|[零〇○一二三四五六七八九幺]{3,4}"  # a room num
 _TOKENS = re.compile(
     rf"(?<![\d\-])(?P<sb>\d{{1,3}})\s*[-—_]\s*(?P<su>\d{{1,2}})\s*[-—_]\s*(?P<sr>\d{{3,4}})(?![\d\-])"
     rf"|第?(?P<b>{N}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#)"
-    rf"|第?(?P<u>{N})\s*单元"
+    rf"|第?(?P<u>{N})\s*(?:单元|梯(?!子|级))"
+    rf"|(?P<f>{N})\s*(?:楼|层)(?![梯道下上顶面房])"
     rf"|(?P<rm>{ROOM}|[0-9]{{1,5}})\s*(?:室|号房|房(?!子|间|屋|东))"
     rf"|第?(?P<g>{N})\s*(?:组|队|社)(?![织合长员])"
     rf"|(?P<h>{N})\s*号(?![楼栋码线])"
@@ -121,9 +122,9 @@ def _numbers(text: str) -> dict[str, str | None]:
             put("building", to_digits(m["g"]))
         elif m["h"]:
             village = text[max(0, m.start() - 1) : m.start()] in (VILLAGE_MARK, "村")
-            if village or (near and prev[0] in ("g", "b", "u")):
+            if village or (near and prev[0] in ("g", "b", "u", "f")):
                 put("room", to_digits(m["h"]))
-        elif m["r"] and near and prev[0] in ("b", "u"):
+        elif m["r"] and near and prev[0] in ("b", "u", "f"):
             put("room", to_digits(m["r"]))
         prev = (m.lastgroup or "", m.end())
     return out
