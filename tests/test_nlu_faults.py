@@ -143,3 +143,7 @@ def test_something_hanging_on_a_wire_is_a_hazard() -> None:
 
 def test_bedridden_elderly_make_an_outage_urgent() -> None:
     assert fault("阿爷行动不便 成日躺在床上 停咗电冇风扇", VILLAGE_GROUP)[1] is True
+
+
+def test_half_the_rooms_without_power_is_other() -> None:
+    assert fault("家里有电 但是一半房间没电")[0] == "other"

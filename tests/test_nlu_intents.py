@@ -181,3 +181,14 @@ def test_when_will_the_worker_arrive_is_progress() -> None:
 )
 def test_neighbours_chatter_is_other(text: str) -> None:
     assert intent(text) == "other"
+
+
+@pytest.mark.parametrize(
+    "text", ["【停电通知】因线路检修 8栋明日停电", "转：雷雨天注意用电安全", "转自公众号：电费新规"]
+)
+def test_posted_and_forwarded_notices_are_other(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "other"
+
+
+def test_when_will_it_be_fixed_alone_is_progress() -> None:
+    assert intent("什么时候修好啊 等了好久") == "progress_query"

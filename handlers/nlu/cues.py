@@ -9,7 +9,12 @@ from __future__ import annotations
 from handlers.nlu.lexicon import G
 
 # A forwarded notice or article: never a report of the sender's own.
-FORWARDED = [r"^\s*[【\[(（]?\s*转发", "转自", r"^\s*[【\[]?\s*(通知|公告|温馨提示)\s*[】\]]"]
+FORWARDED = [
+    r"^\s*[【\[(（]?\s*转(发|载)?\s*[】\]):：]",
+    r"^\s*[【\[(（]?\s*转发",
+    "转自",
+    r"^\s*[【\[][^】\]]{0,8}(通知|公告|提示|预告|公示)\s*[】\]]",
+]
 
 # A hypothetical question: "if it trips, what do I do". Even a hazard word in it is no report.
 HYPOTHETICAL = ["如果", "万一", "假如", "假设", "要是", "若果", "若是", "的话", "嘅话"]
@@ -97,7 +102,7 @@ PROGRESS_WEAK = [
     f"(有人|冇人|没人|有冇人){G}{{0,3}}(来|嚟|上门)",
     "还没人来", "还没有人来", "仲未有人", "仲未嚟", "还没来", "都未嚟", "未见人", "没见人",
     "冇见人", "还没到", "仲未到",
-    "要等多久", "还要等多久", "等到几时", "几点先到", "到边了", "还来不来", "几点回来",
+    "什么时候修好", "几时修好", "几时整好", "修好要多久", "几时搞掂", "要等多久", "还要等多久", "等到几时", "几点先到", "到边了", "还来不来", "几点回来",
     "几时返嚟", "什么时候回来",
 ]  # fmt: skip
 
