@@ -147,3 +147,9 @@ def test_bedridden_elderly_make_an_outage_urgent() -> None:
 
 def test_half_the_rooms_without_power_is_other() -> None:
     assert fault("家里有电 但是一半房间没电")[0] == "other"
+
+
+def test_voice_to_text_slips_are_read() -> None:
+    u = U.understand("三洞二单元五零一停点了", ESTATE_GROUP)
+    assert (u.fault_type, u.address.building if u.address else None) == ("area_outage", "3")
+    assert fault("邻据家都有电 就我家没有")[0] == "household_outage"
