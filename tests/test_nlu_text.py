@@ -44,3 +44,7 @@ def test_to_digits(span: str, digits: str) -> None:
 def test_to_digits_rejects_non_numbers() -> None:
     assert to_digits("") is None
     assert to_digits("栋") is None
+
+
+def test_cantonese_characters_survive_simplification() -> None:
+    assert normalize("嗰個電錶冇嘢顯示") == "嗰个电表冇嘢显示"

@@ -17,10 +17,12 @@ from handlers.nlu.lexicon import TYPOS
 _T2S = opencc.OpenCC("t2s")
 # Full-width ASCII block (！ to ～) to ASCII, ideographic space to space.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# OpenCC writes some everyday Cantonese characters in a rare form; keep the usual one.
+_CANTONESE = str.maketrans({"𠮶": "嗰"})
 _TYPO_RE = re.compile("|".join(sorted(map(re.escape, TYPOS), key=len, reverse=True)))
 
 
 def normalize(text: str) -> str:
     """The message in Simplified Chinese, half-width, with known typos fixed."""
-    text = _T2S.convert(text.translate(_WIDTH))
+    text = _T2S.convert(text.translate(_WIDTH)).translate(_CANTONESE)
     return _TYPO_RE.sub(lambda m: TYPOS[m.group()], text)
