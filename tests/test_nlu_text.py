@@ -48,3 +48,8 @@ def test_to_digits_rejects_non_numbers() -> None:
 
 def test_cantonese_characters_survive_simplification() -> None:
     assert normalize("嗰個電錶冇嘢顯示") == "嗰个电表冇嘢显示"
+
+
+def test_typo_fixes_leave_ordinary_words_alone() -> None:
+    assert normalize("楼下那家店停店了 打银行电话问下") == "楼下那家店停店了 打银行电话问下"
+    assert normalize("住户好多") == "住户好多"
