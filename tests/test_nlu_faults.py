@@ -153,3 +153,18 @@ def test_voice_to_text_slips_are_read() -> None:
     u = U.understand("三洞二单元五零一停点了", ESTATE_GROUP)
     assert (u.fault_type, u.address.building if u.address else None) == ("area_outage", "3")
     assert fault("邻据家都有电 就我家没有")[0] == "household_outage"
+
+
+@pytest.mark.parametrize(
+    "text", ["手机充电线断了", "蚊子嗡嗡叫 瞓唔着", "楼下放鞭炮噼里啪啦", "燃气灶打火打不着"]
+)
+def test_non_electrical_sounds_and_cables_are_no_hazard(text: str) -> None:
+    assert U.understand(text, ESTATE_GROUP).intent == "other"
+
+
+def test_electrical_sounds_across_clauses_are_a_hazard() -> None:
+    assert fault("电箱进水了 一直滋滋响") == ("hazard", True)
+
+
+def test_a_safety_tip_question_is_no_report() -> None:
+    assert U.understand("打雷天如何防止触电", ESTATE_GROUP).intent != "fault_report"

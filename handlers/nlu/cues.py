@@ -18,11 +18,16 @@ FORWARDED = [
 
 # A hypothetical question: "if it trips, what do I do". Even a hazard word in it is no report.
 HYPOTHETICAL = ["如果", "万一", "假如", "假设", "要是", "若果", "若是", "的话", "嘅话"]
+# Safety tips: even with a hazard word, a question about prevention is no report.
+SAFETY_TIPS = [
+    "防止", "预防", "避免", "注意什么", "注意啲咩", "注意些什么", "安全常识", "小常识", "小知识",
+    "安全知识",
+]  # fmt: skip
 # A general question: "usually how long", "what causes". Enough to outweigh a fault word.
 GENERAL = [
     "一般", "通常", "一般来说", r"(^|[\s，,。])以后", "将来", "什么原因", "乜原因", "咩原因",
     "怎么判断", "点样判断", "怎么排查", "点样排查", "注意什么", "注意啲咩", "注意些什么",
-    "怎么预防", "点样预防", "怎么避免", f"会{G}{{0,3}}(停电|断电|没电|冇电|跳闸)",
+    "怎么预防", "点样预防", "怎么避免", "如何防止", "怎样防止", "防止", "预防", "避免", f"会{G}{{0,3}}(停电|断电|没电|冇电|跳闸)",
     "可以自己", "自己可以", "能不能自己", "自己点样", "自己怎么",
 ]  # fmt: skip
 

@@ -41,6 +41,7 @@ def _near_outage(
 
 FORWARDED = _any(cues.FORWARDED)
 HYPOTHETICAL = _any(cues.HYPOTHETICAL)
+SAFETY_TIPS = _any(cues.SAFETY_TIPS)
 GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
 PLANNED = _any(cues.PLANNED)
@@ -100,7 +101,7 @@ def _not_now(text: str, kind: FaultType) -> bool:
     """True when the fault words do not describe a problem happening now."""
     now = NOW.search(text) is not None
     if kind is FaultType.hazard:
-        if HYPOTHETICAL.search(text):
+        if HYPOTHETICAL.search(text) or SAFETY_TIPS.search(text):
             return True
         return bool(PROGRESS_STRONG.search(text)) and not now and not ONGOING.search(text)
     if HYPOTHETICAL.search(text) or GENERAL.search(text) or PROGRESS_STRONG.search(text):
