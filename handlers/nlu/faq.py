@@ -1,0 +1,271 @@
+"""Match a resident's question to a knowledge-base entry, or decline.
+
+A message is normalised (Simplified, half-width, synonyms to standard words,
+filler removed), then cut into features: jieba words and character bigrams.
+Each feature weighs its idf over entries, so words every entry shares (电费,
+怎么) count for little and words one entry owns (违约金, 过户) count for a lot.
+An entry's score blends three things, all from indexes built once per KB:
+
+- the cosine similarity to its nearest example question,
+- how much of the message's weight the entry's vocabulary covers,
+- a boost for each of its keywords the message contains.
+
+`match` answers only when the best score is high enough and clear of the
+runner-up, and never when the message is about a topic listed in
+kb/out-of-scope.txt (水费, 燃气费, 话费, 宽带, 手机没电...) without a power word:
+a shared word like 交 or 费 must not turn 水费怎么交 into the electricity answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import ahocorasick
+import rjieba
+
+from handlers.nlu.kb import KnowledgeBase
+
+# Blend of the three signals, and when to answer; tuned by leave-one-out over
+# the KB's own example questions (bench/faq_accuracy.py --loo), not the dev set.
+W_NEAREST, W_COVER, KEYWORD_BOOST, KEYWORD_CAP = 0.3, 0.4, 0.2, 2.5
+COVER_PRIOR = 3.0  # pseudo-weight, so a one-word message cannot be "fully covered"
+THRESHOLD, MARGIN = 0.1, 0.06
+LEAD = 0.0  # the best must also lead the runner-up by this share of its score
+ALPHA = 0.5  # 0.5 is the cosine; less forgives a long message its extra words
+UNSEEN = 1.0  # weight of a word no example uses, relative to the rarest known one
+NEAREST_ALONE = 0.6
+MIN_POSTING_IDF = 1.0
+FEATURE_MODE = 1
+RUNNERS_UP = 3
+
+# Politeness, particles and addressing carry no meaning for the match.
+_FILLER = re.compile(
+    r"请问|问下|问一下|想问|你好|您好|麻烦|唔该|师傅|大家|各位|群主|谢谢|多谢|一个|个|"
+    r"[啊呀吗呢吧啦哦喔嘛咧哈呗哇嗯噢㗎啩喎啰咯嘞呃诶哎唉丫哩嘅咩]"
+)
+_RUN = re.compile(r"[^\W_]+")
+# A thank-you with no question in it closes a conversation; it asks nothing.
+_THANKS = re.compile(r"谢谢|多谢|唔该晒|辛苦|感谢|thank")
+_QUESTION = re.compile(
+    r"[?？吗么呢]|怎么|为什么|哪里|什么|多少|多久|几|谁|是不是|能不能|可不可以|可以|有没有|要不要|会不会|请问|想问"
+)
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    id: str
+    score: float
+    runners_up: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What `powerbot ask` shows: the verdict and why."""
+
+    text: str
+    normalized: str
+    match: FaqMatch | None
+    ranking: list[tuple[str, float]]
+    reason: str
+    keywords: dict[str, list[str]]
+
+
+class FaqMatcher:
+    """Ranks KB entries for a message; built once per (re)loaded knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.ids = sorted(kb.entries)
+        self._jieba = rjieba.Jieba()
+        for word in _dictionary_words(kb):
+            self._jieba.add_word(word, None, None)
+        self._build_index()
+        self._keywords = self._keyword_index()
+        self._out_of_scope = _automaton(kb.normalize(w) for w in kb.topics.out_of_scope)
+        power = {kb.normalize(w) for w in kb.topics.power_words}
+        # A one-character power word (电) shows the topic, but cannot override
+        # 手机没电 or 电话费: only a real word (电费, 电表) can.
+        self._power_words = _automaton(w for w in power if len(w) > 1)
+        anchors = power | {kb.normalize(w) for w in kb.topics.topic_words}
+        anchors |= {kb.normalize(k) for e in kb.entries.values() for k in e.keywords}
+        self._anchors = _automaton(anchors)
+
+    def _keyword_index(self) -> ahocorasick.Automaton | None:
+        """Keyword -> (entry index, weight); a keyword many entries' questions use weighs less."""
+        texts = [
+            " ".join(self.kb.normalize(q) for q in self.kb.entries[eid].questions)
+            for eid in self.ids
+        ]
+        owners: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, eid in enumerate(self.ids):
+            for k in {self.kb.normalize(k) for k in self.kb.entries[eid].keywords}:
+                shared = sum(1 for j, t in enumerate(texts) if j != i and k in t)
+                owners[k].append((i, 1.0 / (1 + shared)))
+        return _automaton_of(owners.items())
+
+    def features(self, normalized: str) -> set[str]:
+        """Character bigrams and jieba words: bigrams survive odd segmentation, words add weight."""
+        feats: set[str] = set()
+        for run in _RUN.findall(_FILLER.sub("", normalized)):
+            feats.update(run[i : i + 2] for i in range(len(run) - 1))
+            feats.update(self._jieba.cut(run))
+        return feats
+
+    def _build_index(self) -> None:
+        examples: list[tuple[int, set[str]]] = []
+        entry_feats: list[dict[str, int]] = [defaultdict(int) for _ in self.ids]
+        for i, eid in enumerate(self.ids):
+            entry = self.kb.entries[eid]
+            for q in [entry.title, *entry.questions]:
+                feats = self.features(self.kb.normalize(q))
+                examples.append((i, feats))
+                for f in feats:
+                    entry_feats[i][f] += 1
+        n = len(self.ids)
+        df: dict[str, int] = defaultdict(int)
+        for counts in entry_feats:
+            for f in counts:
+                df[f] += 1
+        self._idf = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+        self._unseen_idf = math.log((n + 1) / 0.5)
+        # Nearest example: postings of idf^2 and each example's norm part. Words
+        # most entries share (电费, 怎么) are left out: they move no ranking, and
+        # their long postings would cost most of the time.
+        self._example_entry = [i for i, _ in examples]
+        self._example_part = [
+            (sum(self._idf[f] ** 2 for f in feats) or 1.0) ** (1 - ALPHA) for _, feats in examples
+        ]
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for x, (_, feats) in enumerate(examples):
+            for f in feats:
+                if self._idf[f] >= MIN_POSTING_IDF:
+                    self._postings[f].append((x, self._idf[f] ** 2))
+        # Coverage: the share of an entry's examples that hold the feature.
+        sizes = [1 + len(self.kb.entries[eid].questions) for eid in self.ids]
+        self._cover: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, counts in enumerate(entry_feats):
+            for f, c in counts.items():
+                if self._idf[f] >= MIN_POSTING_IDF:
+                    self._cover[f].append((i, min(1.0, 0.5 + c / sizes[i])))
+
+    def signals(self, normalized: str) -> tuple[list[float], list[float], list[float], dict]:
+        """Per entry (in `self.ids` order): nearest-example similarity, coverage, keyword boost."""
+        n = len(self.ids)
+        nearest, cover, boost = [0.0] * n, [0.0] * n, [0.0] * n
+        dots: dict[int, float] = {}
+        idf, postings, covers = self._idf, self._postings, self._cover
+        unseen = self._unseen_idf * UNSEEN
+        qnorm2 = qmass = 0.0
+        for f in self.features(normalized):
+            w = idf.get(f, unseen)
+            qnorm2 += w * w
+            qmass += w
+            for x, v in postings.get(f, ()):
+                dots[x] = dots.get(x, 0.0) + v
+            for i, share in covers.get(f, ()):
+                cover[i] += w * share
+        q_part = (qnorm2 or 1.0) ** ALPHA
+        part, entry_of = self._example_part, self._example_entry
+        for x, dot in dots.items():
+            sim = dot / (q_part * part[x])
+            i = entry_of[x]
+            if sim > nearest[i]:
+                nearest[i] = sim if sim < 1.0 else 1.0
+        qmass += COVER_PRIOR
+        cover = [c / qmass for c in cover]
+        hits: dict[int, list[str]] = defaultdict(list)
+        for word, owners in _find_all(self._keywords, normalized):
+            for i, weight in owners:
+                if word not in hits[i]:
+                    hits[i].append(word)
+                    boost[i] = min(KEYWORD_CAP, boost[i] + weight)
+        return nearest, cover, boost, hits
+
+    def out_of_scope(self, normalized: str) -> str | None:
+        """The out-of-scope topic the message is about, unless it also names a power word."""
+        found = next((w for w, _ in _find_all(self._out_of_scope, normalized)), None)
+        if found and next(_find_all(self._power_words, normalized), None):
+            return None
+        return found
+
+    def on_topic(self, normalized: str) -> bool:
+        """Does the message hold a power word or an entry keyword?"""
+        return next(_find_all(self._anchors, normalized), None) is not None
+
+    def match(self, text: str) -> FaqMatch | None:
+        """The entry that answers `text`, or None when out of scope or unsure."""
+        normalized = self.kb.normalize(text)
+        if not self.on_topic(normalized) or self.out_of_scope(normalized):
+            return None  # the cheap exits first: most group chat ends here
+        if _is_thanks(normalized):
+            return None
+        return self.explain(text, normalized).match
+
+    def explain(self, text: str, normalized: str | None = None) -> Explanation:
+        """The verdict, the ranking and the reasons, for an admin asking why."""
+        normalized = self.kb.normalize(text) if normalized is None else normalized
+        oos = self.out_of_scope(normalized)
+        if oos:
+            return Explanation(text, normalized, None, [], f"out of scope: {oos}", {})
+        nearest, cover, boost, hits = self.signals(normalized)
+        scores = [
+            W_NEAREST * a + W_COVER * b + KEYWORD_BOOST * c
+            for a, b, c in zip(nearest, cover, boost, strict=True)
+        ]
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        ranking = [(self.ids[i], round(scores[i], 3)) for i in order]
+        keywords = {self.ids[i]: words for i, words in hits.items()}
+        verdict, why = None, "no entries"
+        if order:
+            best = order[0]
+            second = scores[order[1]] if len(order) > 1 else 0.0
+            if scores[best] < THRESHOLD:
+                why = f"unsure: best score below {THRESHOLD}"
+            elif scores[best] - second < max(MARGIN, LEAD * scores[best]):
+                why = "unsure: the runner-up is too close"
+            elif not self.on_topic(normalized):
+                why = "no power word or keyword: not about electricity"
+            elif _is_thanks(normalized):
+                why = "a thank-you, not a question"
+            else:
+                verdict = FaqMatch(self.ids[best], ranking[0][1], ranking[1 : 1 + RUNNERS_UP])
+                why = "answered"
+        return Explanation(text, normalized, verdict, ranking, why, keywords)
+
+
+def _is_thanks(normalized: str) -> bool:
+    return _THANKS.search(normalized) is not None and _QUESTION.search(normalized) is None
+
+
+def _automaton(words) -> ahocorasick.Automaton | None:
+    return _automaton_of((w, None) for w in words)
+
+
+def _automaton_of(pairs) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton of word -> (word, value); None when there are no words."""
+    a = ahocorasick.Automaton()
+    for word, value in pairs:
+        if word:
+            a.add_word(word, (word, value))
+    if len(a) == 0:
+        return None
+    a.make_automaton()
+    return a
+
+
+def _find_all(automaton: ahocorasick.Automaton | None, text: str):
+    """(word, value) for every occurrence, overlapping ones included."""
+    if automaton is None:
+        return iter(())
+    return (found for _, found in automaton.iter(text))
+
+
+def _dictionary_words(kb: KnowledgeBase) -> set[str]:
+    """Standard words and keywords, so jieba keeps them whole (户号, 南网在线, 违约金)."""
+    words = set(kb.normalizer.synonyms.values())
+    for entry in kb.entries.values():
+        words.update(kb.normalize(k) for k in entry.keywords)
+    return {w for w in words if len(w) > 1}

@@ -1,0 +1,140 @@
+"""Text normalisation for FAQ matching, and the two word-list files of kb/.
+
+`synonyms.txt` maps residents' words (Cantonese, typos, voice-to-text slips) to
+one standard word, so an example question written one way matches a message
+written another. `out-of-scope.txt` lists topics the FAQ must not answer (water,
+gas, phone bills...) and the power words that override them. Both read one item
+a line, so every problem has a line number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+import opencc
+
+SYNONYMS_FILE = "synonyms.txt"
+TOPICS_FILE = "out-of-scope.txt"
+TOPIC_SECTIONS = ("out-of-scope", "power-words", "topic-words")
+_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def basic_normalize(text: str) -> str:
+    """Simplified characters, half-width digits and letters, lower case."""
+    return unicodedata.normalize("NFKC", _t2s().convert(text)).lower()
+
+
+class Normalizer:
+    """Replaces every synonym by its standard word, longest match first."""
+
+    def __init__(self, synonyms: dict[str, str]) -> None:
+        self.synonyms = synonyms
+        self._automaton: ahocorasick.Automaton | None = None
+        if synonyms:
+            a = ahocorasick.Automaton()
+            for variant, standard in synonyms.items():
+                a.add_word(variant, (len(variant), standard))
+            # A standard word maps to itself, so a shorter variant inside it
+            # (哪 inside 哪里) never rewrites it.
+            for standard in set(synonyms.values()):
+                a.add_word(standard, (len(standard), standard))
+            a.make_automaton()
+            self._automaton = a
+
+    def normalize(self, text: str) -> str:
+        text = basic_normalize(text)
+        if self._automaton is None:
+            return text
+        # Two passes: 交电钱 -> 交电费 -> 缴电费.
+        return self._replace(self._replace(text))
+
+    def _replace(self, text: str) -> str:
+        out = []
+        pos = 0
+        for end, (length, standard) in self._automaton.iter_long(text):
+            start = end - length + 1
+            out.append(text[pos:start])
+            out.append(standard)
+            pos = end + 1
+        out.append(text[pos:])
+        return "".join(out)
+
+
+@dataclass
+class TopicLists:
+    """Words that stop an FAQ answer, and words that show a message is about power."""
+
+    out_of_scope: list[str] = field(default_factory=list)
+    power_words: list[str] = field(default_factory=list)  # lift the stop, show the topic
+    topic_words: list[str] = field(default_factory=list)  # only show the topic
+
+
+def _content_lines(path: Path) -> list[tuple[int, str]]:
+    rows = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            rows.append((n, line))
+    return rows
+
+
+def read_synonyms(path: Path) -> tuple[dict[str, str], list[str]]:
+    """variant -> standard word, and problems as `file:line: ...`. A missing file is fine."""
+    if not path.exists():
+        return {}, []
+    synonyms: dict[str, str] = {}
+    where: dict[str, int] = {}
+    problems = []
+    for n, line in _content_lines(path):
+        if line.count("=") != 1:
+            problems.append(f"{path}:{n}: write one group a line: 标准词 = 说法1 说法2")
+            continue
+        left, right = (s.strip() for s in line.split("="))
+        standard = basic_normalize(left)
+        variants = [basic_normalize(v) for v in _SPLIT.split(right) if v]
+        if not standard or _SPLIT.search(standard) or not variants:
+            problems.append(f"{path}:{n}: need one standard word before '=' and words after it")
+            continue
+        for v in variants:
+            if v == standard:
+                problems.append(f"{path}:{n}: {v!r} is the standard word itself")
+            elif v in where:
+                problems.append(f"{path}:{n}: {v!r} is already listed on line {where[v]}")
+            else:
+                synonyms[v] = standard
+                where[v] = n
+    for v, n in where.items():
+        if v in set(synonyms.values()):
+            problems.append(f"{path}:{n}: {v!r} is a standard word on another line; list it once")
+    return synonyms, problems
+
+
+def read_topics(dir: Path) -> tuple[TopicLists, list[str]]:
+    """The three word lists of out-of-scope.txt, and problems as `file:line: ...`."""
+    path = dir / TOPICS_FILE
+    topics = TopicLists()
+    if not path.exists():
+        return topics, []
+    problems = []
+    section = None
+    for n, line in _content_lines(path):
+        if line.startswith("["):
+            section = line.strip("[]").strip()
+            if section not in TOPIC_SECTIONS:
+                known = ", ".join(f"[{s}]" for s in TOPIC_SECTIONS)
+                problems.append(f"{path}:{n}: unknown section [{section}] (use {known})")
+        elif section is None:
+            problems.append(f"{path}:{n}: put each word under a section, e.g. [out-of-scope]")
+        elif section in TOPIC_SECTIONS:
+            getattr(topics, section.replace("-", "_")).append(basic_normalize(line))
+    return topics, problems
