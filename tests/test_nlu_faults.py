@@ -168,3 +168,21 @@ def test_electrical_sounds_across_clauses_are_a_hazard() -> None:
 
 def test_a_safety_tip_question_is_no_report() -> None:
     assert U.understand("打雷天如何防止触电", ESTATE_GROUP).intent != "fault_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "水浸到电箱了",
+        "电线破皮 露出铜线",
+        "闻到烧胶味 好似系电箱",
+        "风筝挂在高压线上",
+        "路边井盖带电",
+    ],
+)
+def test_more_hazards(text: str) -> None:
+    assert fault(text) == ("hazard", True)
+
+
+def test_a_clinic_without_power_is_urgent() -> None:
+    assert fault("卫生院停电了 有病人在吊针")[1] is True
