@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 
 from handlers.nlu import lexicon as lx
+from handlers.nlu.lexicon import any_of as _any
 from handlers.nlu.models import FaultType
-
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
 
 HAZARD = _any(lx.HAZARD)
 TAMPER = _any(lx.TAMPER)

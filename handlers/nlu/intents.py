@@ -1,13 +1,16 @@
 """What a message wants: the intent rules of the contract, in precedence order.
 
-1. A forwarded notice is `other`.
+1. A forwarded or posted notice is `other`.
 2. A power problem happening now is a `fault_report`, even if it also complains or
    asks something; a fault word inside a hypothetical or general question, a
-   planned or past outage, the speaker's own arrears, or a repair already reported
-   does not make one.
-3. Otherwise `complaint` beats `progress_query`; arrears questions go to the FAQ;
-   a planned outage for a place or time is an `outage_query`.
-4. Whatever is left may be a FAQ question: the caller asks the FAQ matcher.
+   planned, past or finished outage, the speaker's own arrears, or a repair already
+   reported does not make one.
+3. Otherwise: `complaint`; arrears and card-meter questions go to the FAQ; a repair
+   already reported is a `progress_query`; a planned outage for a place or time is an
+   `outage_query`; hypothetical and general questions go to the FAQ; "when will the
+   worker come" is a `progress_query`; thanks and greetings are `other`.
+4. Whatever is left may be a FAQ question: the caller asks the FAQ matcher, which
+   also decides whether it is in scope at all.
 """
 
 from __future__ import annotations
@@ -19,15 +22,9 @@ from handlers.nlu import cues
 from handlers.nlu.faults import OUTAGE, OUTAGES, fault_type, is_urgent
 from handlers.nlu.lexicon import OUTAGE as OUTAGE_WORDS
 from handlers.nlu.lexicon import G
+from handlers.nlu.lexicon import alt as _alt
+from handlers.nlu.lexicon import any_of as _any
 from handlers.nlu.models import FaultType, Intent
-
-
-def _alt(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
-
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(_alt(patterns))
 
 
 def _near_outage(

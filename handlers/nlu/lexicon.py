@@ -9,6 +9,8 @@ Mandarin and Cantonese (冇, 唔, 咗, 晒, 屋企, 隔篱) sit side by side.
 
 from __future__ import annotations
 
+import re
+
 G = r"[^，,。.!！?？;；\s]"  # one character of the same clause
 P = r"[^没冇无唔不未，,。.!！?？;；\s]"  # the same, but not a negation
 
@@ -186,3 +188,12 @@ LIFE_SUPPORT = [
     "(热|高温|中暑|晕|度)",
     "(热|高温|三十几度|四十度)[^。]{0,16}(老人|阿婆|阿公|阿爷|婴儿|宝宝|BB|bb)",
 ]  # fmt: skip
+
+
+def alt(patterns: list[str]) -> str:
+    """One regular expression matching any of the patterns."""
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(alt(patterns))
