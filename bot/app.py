@@ -55,6 +55,7 @@ class App:
         self.store: Store | None = None
         self.tick_seconds = tick_seconds
         self._lock = asyncio.Lock()
+        self._sending = asyncio.Lock()  # one flush at a time, or two would send the same rows
         self._ticker: asyncio.Task | None = None
 
     async def start(self, *, background: bool = True) -> None:
@@ -113,6 +114,10 @@ class App:
 
         A failed send waits and is tried again later; later messages to the same
         conversation wait behind it, so each chat keeps its order."""
+        async with self._sending:
+            return await self._flush()
+
+    async def _flush(self) -> int:
         if self.store is None:
             return 0
         sent, blocked = 0, set()
