@@ -192,3 +192,13 @@ def test_posted_and_forwarded_notices_are_other(text: str) -> None:
 
 def test_when_will_it_be_fixed_alone_is_progress() -> None:
     assert intent("什么时候修好啊 等了好久") == "progress_query"
+
+
+def test_how_to_report_an_outage_is_a_question_unless_a_home_or_place_is_named() -> None:
+    assert intent("停电了要怎么报修", WITH_FAQ) == "faq"
+    assert intent("我家停电了 怎么报修", WITH_FAQ) == "fault_report"
+    assert intent("3栋停电了 找谁修", WITH_FAQ) == "fault_report"
+
+
+def test_where_to_see_notices_is_a_question_not_an_outage_query() -> None:
+    assert intent("停电通知在哪看", WITH_FAQ) == "faq"

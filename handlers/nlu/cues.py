@@ -138,9 +138,19 @@ COMPLAINT_HOW = [
 
 # Where or how to find out about outages: the outage-notice FAQ, not a query.
 WHERE_TO_SEE = [
-    "在哪里看", "哪里看", "哪里可以看", "哪里查", "在哪里发布", "哪里发布", "在哪里发",
-    "边度睇", "喺边度睇", "有冇地方", "有没有地方", "去哪里看", "去哪看", "怎么知道",
-    "点样知", "点知", "提前知道", "怎样知道", "如何知道", "哪里通知", "哪里公布", "在哪里可以看到",
+    r"(哪里|哪儿|哪|边度|喺边)(可以|能)?(看|睇|查|发布|公布|通知|找|揾)", "有冇地方", "有没有地方",
+    "怎么知道", "点样知", "点知", "提前知道", "怎样知道", "如何知道",
+]  # fmt: skip
+
+# How to report a fault: with no home or place named, a question, not a report.
+HOW_TO_REPORT = [
+    r"(怎么|怎样|如何|点样|点)报(修|障)", "找谁报修", "找谁修", "找边个", "揾边个", "报修电话",
+    r"打(什么|咩|边个|哪个|几多号)电话", "联系谁", "找哪个部门",
+]  # fmt: skip
+# The message names a home or a place: then it is someone's fault, not a general question.
+PLACE_HINT = [
+    "我家", "我们家", "我屋", "屋企", "家里", "我们这", "我哋", "我这", "\ue000", "\ue001",
+    r"[0-9一二三四五六七八九十A-Za-z](栋|幢|座|单元|组|队|号楼)",
 ]  # fmt: skip
 
 # Card / prepaid meter questions: the prepaid-meter FAQ unless power is out now.

@@ -53,6 +53,8 @@ PROGRESS_WEAK = _any(cues.PROGRESS_WEAK)
 COMPLAINT = _any(cues.COMPLAINT)
 COMPLAINT_HOW = _any(cues.COMPLAINT_HOW)
 WHERE_TO_SEE = _any(cues.WHERE_TO_SEE)
+HOW_TO_REPORT = _any(cues.HOW_TO_REPORT)
+PLACE_HINT = _any(cues.PLACE_HINT)
 PREPAID = _any(cues.PREPAID)
 CHATTER = _any(cues.CHATTER)
 QUESTION = _any(cues.QUESTION)
@@ -107,6 +109,8 @@ def _not_now(text: str, kind: FaultType) -> bool:
         return True
     if kind in OUTAGES:
         if RESTORED.search(text):
+            return True
+        if HOW_TO_REPORT.search(text) and not PLACE_HINT.search(text):
             return True
         if not now and _planned(text):
             return True
