@@ -186,3 +186,11 @@ def test_more_hazards(text: str) -> None:
 
 def test_a_clinic_without_power_is_urgent() -> None:
     assert fault("卫生院停电了 有病人在吊针")[1] is True
+
+
+def test_a_blown_fuse_is_a_trip() -> None:
+    assert fault("家里保险丝烧了")[0] == "trip"
+
+
+def test_power_coming_and_going_is_unstable_voltage() -> None:
+    assert fault("电一阵有电一阵冇电")[0] == "voltage"
