@@ -202,3 +202,8 @@ def test_how_to_report_an_outage_is_a_question_unless_a_home_or_place_is_named()
 
 def test_where_to_see_notices_is_a_question_not_an_outage_query() -> None:
     assert intent("停电通知在哪看", WITH_FAQ) == "faq"
+
+
+def test_it_happening_again_after_a_report_is_a_new_fault() -> None:
+    assert intent("上午报的跳闸 现在又跳了") == "fault_report"
+    assert intent("上午报的跳闸 有人跟进吗") == "progress_query"

@@ -60,6 +60,8 @@ NOW = [
     "宜家", "刚刚", "刚才", "头先", "啱啱", "一直没电", "到现在", "到而家", "还没来电",
     "仲未来电", "黑了", "黑晒", "停晒",
 ]  # fmt: skip
+# It happened again: a new fault, even after an earlier report.
+AGAIN = [f"又{G}{{0,2}}(停|冇|没|无|黑|断|跳|闪)", "再次停电", "又一次"]
 # Past or habitual outages (yesterday's, every time's): no fault now, when they come
 # just before the outage word.
 PAST = [

@@ -47,6 +47,7 @@ NOW = _any(cues.NOW)
 PAST_NEAR = _near_outage(cues.PAST, after=False)
 PERIOD_NEAR = re.compile(f"(?:{_alt(OUTAGE_WORDS)}){G}{{0,2}}(?:{_alt(cues.PERIOD)})")
 ONGOING = _any(cues.ONGOING)
+AGAIN = _any(cues.AGAIN)
 RESTORED = _any(cues.RESTORED)
 PROGRESS_STRONG = _any(cues.PROGRESS_STRONG)
 PROGRESS_WEAK = _any(cues.PROGRESS_WEAK)
@@ -103,7 +104,9 @@ def _not_now(text: str, kind: FaultType) -> bool:
         if HYPOTHETICAL.search(text) or SAFETY_TIPS.search(text):
             return True
         return bool(PROGRESS_STRONG.search(text)) and not now and not ONGOING.search(text)
-    if HYPOTHETICAL.search(text) or GENERAL.search(text) or PROGRESS_STRONG.search(text):
+    if HYPOTHETICAL.search(text) or GENERAL.search(text):
+        return True
+    if PROGRESS_STRONG.search(text) and not AGAIN.search(text):
         return True
     if ARREARS.search(text):
         return True
