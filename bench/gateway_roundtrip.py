@@ -13,7 +13,8 @@ rather than one conversation's order.
   an FAQ question; every message is one SQLite transaction.
 
 Each mode is run twice: a burst (all messages sent at once; throughput) and one message
-at a time (latency with nothing queued).
+at a time (latency with nothing queued). Then it checks that every resident asked got
+exactly one reply and nobody else got any; the exit status is 1 if not.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -106,7 +108,23 @@ def report(
     )
 
 
-async def run_mode(mode: str, count: int, in_flight: int) -> None:
+def check_replies(mode: str, world: FakeWeChat, asked: list[str]) -> bool:
+    """Print whether each resident asked got exactly one reply; True if so."""
+    replies = Counter(s.conversation_id for s in world.sent)
+    none = sum(1 for r in asked if replies[r] == 0)
+    doubled = sum(1 for r in asked if replies[r] > 1)
+    strangers = replies.total() - sum(replies[r] for r in asked)
+    if not (none or doubled or strangers):
+        print(f"{mode:5} replies: each of the {len(asked)} residents asked got exactly one")
+        return True
+    print(
+        f"{mode:5} replies: {len(asked)} residents asked, {none} got none, "
+        f"{doubled} got more than one, {strangers} went to someone not asked"
+    )
+    return False
+
+
+async def run_mode(mode: str, count: int, in_flight: int) -> bool:
     world = FakeWeChat()
     residents = [f"wxid_resident_{n}" for n in range(count * 2)]
     world.contacts.update({r: f"居民{n}" for n, r in enumerate(residents)})
@@ -119,12 +137,11 @@ async def run_mode(mode: str, count: int, in_flight: int) -> None:
         elapsed, burst_latencies = await burst(service, residents[:count])
         single = await one_by_one(service, residents[count : count + min(count, 200)])
         report(mode, count, elapsed, burst_latencies, single)
-        extra = len(world.sent) - count - len(single)
-        if extra:
-            print(f"{mode:5} note: {extra} messages sent beyond one reply per question")
     finally:
         await stop()
         await service.stop()
+    # After stop: whatever the bot was still doing has finished or been cancelled.
+    return check_replies(mode, world, residents[: count + len(single)])
 
 
 async def wire(
@@ -160,8 +177,8 @@ def main() -> None:
     args = parser.parse_args()
     modes = ["echo", "app"] if args.mode == "both" else [args.mode]
     print(f"python {sys.version.split()[0]}, in_flight {args.in_flight}, loopback gRPC")
-    for mode in modes:
-        asyncio.run(run_mode(mode, args.messages, args.in_flight))
+    results = [asyncio.run(run_mode(mode, args.messages, args.in_flight)) for mode in modes]
+    sys.exit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,9 @@ adds what that client lacks for a bot that must stay up for months:
   An id seen once is not handled again (the App also records ids before handling); a
   payload fetch cut by a reconnect is retried on the new connection, not dropped.
 
-Transport objects become `Incoming` here and nowhere else; `Outgoing` mentions are
-rendered the WeChat way, `@Name` + U+2005 in the text plus the mentioned ids.
+The transport-free parts of that (back-off, lanes, shared fetches, the seen ids) are in
+`bot.gateways.flow`; the `@Name` + U+2005 mention text is in `bot.gateways.mentions`.
+Transport objects become `Incoming` here and nowhere else.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import json
 import logging
 import os
 import sys
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,13 +43,14 @@ from wechaty_puppet_service import PuppetService
 
 from bot.config import Config
 from bot.gateways.base import Gateway, GatewayError
-from bot.messages import Conversation, Incoming, Kind, Mention, Outgoing, Person
+from bot.gateways.flow import Backoff, Lanes, Link, SeenIds, SharedFetches, Tasks, resolve
+from bot.gateways.mentions import strip_mention, with_mentions
+from bot.messages import Conversation, Incoming, Kind, Outgoing, Person
 
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
-MENTION_SEPARATOR = "\u2005"  # what WeChat puts after "@Name"
 QR_PAGE = "https://wechaty.js.org/qrcode/"
 _LIBRARY_LOGGERS = ("PuppetService", "WechatyPuppetServiceConfig", "WechatyPuppet.Schema.Base")
 # A call failing with one of these means the link is gone: wait for the next one and retry.
@@ -171,33 +172,6 @@ def _decode_event(event_type: int, payload: str) -> tuple[str, tuple[Any, ...]] 
     return name, decode(data)
 
 
-class _Link:
-    """Connection generations: whether a link is up, and a way to await the next one."""
-
-    def __init__(self) -> None:
-        self.generation = 0
-        self.up = False
-        self._changed = asyncio.Event()
-
-    def connected(self) -> None:
-        self.generation += 1
-        self.up = True
-        self._notify()
-
-    def lost(self) -> None:
-        self.up = False
-        self._notify()
-
-    async def after(self, generation: int) -> None:
-        """Until a link newer than `generation` is up."""
-        while not (self.up and self.generation > generation):
-            await self._changed.wait()
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
-
-
 class WechatyGateway(Gateway):
     """WeChat through a Wechaty puppet service at `endpoint`, authenticated by `token`.
 
@@ -217,34 +191,36 @@ class WechatyGateway(Gateway):
         qr_out: IO[str] | None = None,
     ) -> None:
         super().__init__()
-        if not token:
-            raise GatewayError(f"{TOKEN_ENV} is not set: the puppet service needs its token")
         parse_endpoint(endpoint)
-        self.endpoint, self.token, self.topics = endpoint, token, topics
-        self.timing = timing or Timing()
+        self.endpoint, self.token, self.topics = endpoint, _required(token), topics
+        self.timing = timing = timing or Timing()
         self.qr_out = qr_out
         self.self_id: str | None = None
         self.logged_in = asyncio.Event()
         self._puppet: _Puppet | None = None
-        self._link = _Link()
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._inbox: asyncio.Queue[str] = asyncio.Queue()
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._lanes: dict[str, asyncio.Future[None]] = {}
+        self._link = Link()
+        self._tasks = Tasks()
+        self._backoff = Backoff(timing.first_retry, timing.max_retry)
         self._dong: asyncio.Future[None] | None = None
-        self._answered = False  # a Ding was answered on the current link
-        self._topics: dict[str, str] = {}  # room id -> topic, kept current by room-topic events
-        self._names: dict[tuple[str, str], str] = {}  # (room id or "", contact id) -> name
-        self._fetches: dict[tuple[str, str], asyncio.Task[str]] = {}
+        self._seen = SeenIds(timing.seen_ids)
+        self._lanes = Lanes(
+            self._incoming,
+            lambda msg: msg.conversation.id,
+            self.deliver,
+            limit=timing.in_flight,
+            tasks=self._tasks,
+        )
+        # room id -> topic, kept current by room-topic events
+        self._topics = SharedFetches(self._fetch_topic, self._tasks)
+        # (room id or "", contact id) -> the name people see there
+        self._names = SharedFetches(self._fetch_name, self._tasks)
 
     @classmethod
     def from_config(
         cls, config: Config, environ: Mapping[str, str] = os.environ, **options: Any
     ) -> WechatyGateway:
         """The gateway `powerbot run` uses: token from the environment, endpoint from it or the file."""
-        token = environ.get(TOKEN_ENV, "").strip()
-        if not token:
-            raise GatewayError(f"{TOKEN_ENV} is not set: the puppet service needs its token")
+        token = _required(environ.get(TOKEN_ENV, "").strip())
         endpoint = environ.get(ENDPOINT_ENV, "").strip() or config.gateway.endpoint
         if not endpoint:
             raise GatewayError(f"no puppet service: set {ENDPOINT_ENV} or [gateway] endpoint")
@@ -260,8 +236,8 @@ class WechatyGateway(Gateway):
         for event, listener in self._listeners().items():
             self._puppet.on(event, listener)
         first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._spawn(self._stay_connected(first), "wechaty-link")
-        self._spawn(self._pump(), "wechaty-pump")
+        self._tasks.spawn(self._stay_connected(first), "wechaty-link")
+        self._tasks.spawn(self._lanes.run(), "wechaty-pump")
         try:
             await first
         except BaseException:
@@ -269,28 +245,16 @@ class WechatyGateway(Gateway):
             raise
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, set()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel()
         if self._puppet is not None:
             self._puppet.hang_up()
             self._puppet._event_stream.remove_all_listeners()
             self._puppet = None
         self._link.lost()
 
-    def _spawn(self, coro: Awaitable[T], name: str) -> asyncio.Task[T]:
-        task = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
     async def _stay_connected(self, first: asyncio.Future[None]) -> None:
         """Connect, watch, and reconnect with back-off until stopped."""
-        delay = self.timing.first_retry
         while True:
-            self._answered = False
             try:
                 await self._connect_once(first)
                 reason = f"no dong within {self.timing.dong_within} s"
@@ -300,11 +264,9 @@ class WechatyGateway(Gateway):
                     first.set_exception(e if isinstance(e, GatewayError) else GatewayError(failed))
                     return
                 reason = str(e) or type(e).__name__
-            if self._answered:  # the link was healthy once: start the back-off again
-                delay = self.timing.first_retry
+            delay = self._backoff.next()
             log.warning("puppet service link lost (%s); reconnecting in %.2f s", reason, delay)
             await asyncio.sleep(delay)
-            delay = min(delay * 2, self.timing.max_retry)
 
     async def _connect_once(self, first: asyncio.Future[None]) -> None:
         """One connection, from Start until its stream ends (raises) or a Ding goes unanswered."""
@@ -322,7 +284,7 @@ class WechatyGateway(Gateway):
                 _raise_from(run, f"no answer from {self.endpoint}")
             self._link.connected()
             log.info("connected to the puppet service at %s", self.endpoint)
-            _resolve(first)
+            resolve(first)
             await self._watch(run)
             if run.done():
                 _raise_from(run, "the event stream ended")
@@ -338,7 +300,7 @@ class WechatyGateway(Gateway):
             done, _ = await asyncio.wait({run}, timeout=self.timing.ding_every)
             if done or not await self._ding():
                 return
-            self._answered = True
+            self._backoff.reset()  # the link is healthy: after it, the first retry comes quick
 
     async def _ding(self) -> bool:
         assert self._puppet is not None
@@ -362,7 +324,7 @@ class WechatyGateway(Gateway):
             "login": self._on_login,
             "logout": lambda _, data: (self.logged_in.clear(), log.warning("logged out: %s", data)),
             "scan": self._on_scan,
-            "dong": lambda _: self._dong is not None and _resolve(self._dong),
+            "dong": lambda _: self._dong is not None and resolve(self._dong),
             "heartbeat": lambda data: log.debug("heartbeat %s", data),
             "error": lambda data: log.warning("puppet service error: %s", data),
             "room-topic": self._on_room_topic,
@@ -387,62 +349,23 @@ class WechatyGateway(Gateway):
             log.info("scan the QR code above with the bot's WeChat, or open %s", page)
 
     def _on_room_topic(self, room_id: str, topic: str) -> None:
-        old = self._topics.get(room_id)
-        self._topics[room_id] = topic
+        old = self._topics.values.get(room_id)
+        self._topics.values[room_id] = topic
         log.info("room %s renamed %r -> %r", room_id, old, topic)
 
     def _forget_members(self, room_id: str) -> None:
-        for key in [k for k in self._names if k[0] == room_id]:
-            del self._names[key]
+        names = self._names.values
+        for key in [k for k in names if k[0] == room_id]:
+            del names[key]
 
     def _accept(self, message_id: str) -> None:
         """A message event: queue its id once, however often the service sends it."""
-        if message_id in self._seen:
+        if self._seen.add(message_id):
+            self._lanes.put(message_id)
+        else:
             log.debug("message %s already seen", message_id)
-            return
-        self._seen[message_id] = None
-        if len(self._seen) > self.timing.seen_ids:
-            self._seen.popitem(last=False)
-        self._inbox.put_nowait(message_id)
 
-    # -- the message pipeline --------------------------------------------------------------
-
-    async def _pump(self) -> None:
-        """Start message tasks in stream order, at most `in_flight` at once."""
-        slots = asyncio.Semaphore(self.timing.in_flight)
-        placed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        placed.set_result(None)
-        while True:
-            message_id = await self._inbox.get()
-            await slots.acquire()
-            earlier, placed = placed, asyncio.get_running_loop().create_future()
-            task = self._spawn(self._process(message_id, earlier, placed), f"msg-{message_id}")
-            task.add_done_callback(lambda _: slots.release())
-
-    async def _process(
-        self, message_id: str, earlier: asyncio.Future[None], placed: asyncio.Future[None]
-    ) -> None:
-        """Fetch concurrently; join the conversation's lane in stream order; deliver in it."""
-        try:
-            incoming = await self._incoming(message_id)
-            await earlier  # every earlier message has taken its place in its lane
-            if incoming is None:
-                return
-            key = incoming.conversation.id
-            ahead = self._lanes.get(key)
-            mine = self._lanes[key] = asyncio.get_running_loop().create_future()
-        finally:
-            _resolve(placed)
-        try:
-            if ahead is not None:
-                await ahead
-            await self.deliver(incoming)
-        except Exception:
-            log.exception("handling message %s failed", message_id)
-        finally:
-            _resolve(mine)
-            if self._lanes.get(key) is mine:
-                del self._lanes[key]
+    # -- messages in -----------------------------------------------------------------------
 
     async def _incoming(self, message_id: str) -> Incoming | None:
         """The message as an Incoming; None if it is not for the bot or cannot be read."""
@@ -450,7 +373,7 @@ class WechatyGateway(Gateway):
             return await self._convert(message_id)
         except Exception as e:
             log.warning("dropping message %s: %s", message_id, e)
-            self._seen.pop(message_id, None)  # let a repeat of it try again
+            self._seen.forget(message_id)  # let a repeat of it try again
             return None
 
     async def _convert(self, message_id: str) -> Incoming | None:
@@ -459,7 +382,7 @@ class WechatyGateway(Gateway):
         if not talker or talker == self.self_id:
             return None  # a system notice, or the bot's own message echoed back
         if room_id:
-            topic = await self._room_topic(room_id)
+            topic = await self._topics.get(room_id)
             if self.topics is not None and topic not in self.topics:
                 return None
             conversation = Conversation.group(room_id, topic)
@@ -481,51 +404,31 @@ class WechatyGateway(Gateway):
         """Take "@<bot>" out of a group message's text; say whether it was there."""
         if not room_id or self.self_id is None or "@" not in text:
             return text, False
-        mentioned = False
-        for name in {await self._name(self.self_id, room_id), await self._name(self.self_id, "")}:
-            marker = f"@{name}"
-            if name and (marker + MENTION_SEPARATOR in text or text.rstrip().endswith(marker)):
-                text = text.replace(marker + MENTION_SEPARATOR, "").rstrip().removesuffix(marker)
-                mentioned = True
-        return text.strip(), mentioned
+        names = [await self._name(self.self_id, room) for room in (room_id, "")]  # alias, name
+        return strip_mention(text, dict.fromkeys(names))
 
     async def _call(self, call: Callable[[_Puppet], Awaitable[T]]) -> T:
         """One request; if the link drops under it, wait for the next link and try again."""
-        for attempt in range(1, 6):
-            generation = self._link.generation
-            if self._puppet is None:
-                raise GatewayError("the gateway is stopped")
-            try:
-                return await call(self._puppet)
-            except _LINK_ERRORS as e:
-                if attempt == 5:
-                    raise
-                log.info("request failed with the link (%s); waiting for a reconnect", e)
-                await self._link.after(generation)
-        raise AssertionError("unreachable")
+        return await self._link.retry(lambda: call(self._live_puppet()), _LINK_ERRORS)
+
+    def _live_puppet(self) -> _Puppet:
+        if self._puppet is None:
+            raise GatewayError("the gateway is stopped")
+        return self._puppet
 
     # -- names and rooms -------------------------------------------------------------------
 
-    async def _room_topic(self, room_id: str) -> str:
-        if room_id not in self._topics:
-            topic = await self._shared(("#room", room_id), self._fetch_topic)
-            self._topics.setdefault(room_id, topic)  # a room-topic event may have come first
-        return self._topics[room_id]
-
-    async def _fetch_topic(self, key: tuple[str, str]) -> str:
-        payload = await self._call(lambda p: p.room_payload(key[1]))
+    async def _fetch_topic(self, room_id: str) -> str:
+        payload = await self._call(lambda p: p.room_payload(room_id))
         return payload.topic
 
     async def _name(self, contact_id: str, room_id: str) -> str:
         """What people see: the room alias in that room, else the contact's name ("" if unknown)."""
-        key = (room_id, contact_id)
-        if key not in self._names:
-            try:
-                self._names[key] = await self._shared(key, self._fetch_name)
-            except Exception as e:
-                log.warning("no name for %s: %s", contact_id, e)
-                return ""
-        return self._names[key]
+        try:
+            return await self._names.get((room_id, contact_id))
+        except Exception as e:
+            log.warning("no name for %s: %s", contact_id, e)
+            return ""
 
     async def _fetch_name(self, key: tuple[str, str]) -> str:
         room_id, contact_id = key
@@ -536,16 +439,6 @@ class WechatyGateway(Gateway):
         contact = await self._call(lambda p: p.contact_payload(contact_id))
         return contact.name
 
-    async def _shared(
-        self, key: tuple[str, str], fetch: Callable[[tuple[str, str]], Awaitable[str]]
-    ) -> str:
-        """One fetch per key at a time: later callers wait for the one under way."""
-        task = self._fetches.get(key)
-        if task is None:
-            task = self._fetches[key] = self._spawn(fetch(key), f"fetch-{key[1]}")
-            task.add_done_callback(lambda _: self._fetches.pop(key, None))
-        return await asyncio.shield(task)
-
     # -- sending ---------------------------------------------------------------------------
 
     async def send(self, out: Outgoing) -> None:
@@ -555,11 +448,10 @@ class WechatyGateway(Gateway):
                 conversation_id = await self._conversation_id(out.conversation)
                 text, mention_ids = out.text, None
                 if out.conversation.is_group and out.mentions:
-                    mentions = [await self._named(m, conversation_id) for m in out.mentions]
-                    text = out.model_copy(update={"mentions": tuple(mentions)}).rendered(
-                        MENTION_SEPARATOR
-                    )
-                    mention_ids = out.mention_ids
+                    names = [
+                        m.name or await self._name(m.id, conversation_id) for m in out.mentions
+                    ]
+                    text, mention_ids = with_mentions(out, names), out.mention_ids
                 await self._call(lambda p: p.message_send_text(conversation_id, text, mention_ids))
         except GatewayError:
             raise
@@ -570,21 +462,17 @@ class WechatyGateway(Gateway):
         except Exception as e:
             raise GatewayError(f"sending to {out.conversation.label()} failed: {e}") from e
 
-    async def _named(self, mention: Mention, room_id: str) -> Mention:
-        if mention.name:
-            return mention
-        return Mention(id=mention.id, name=await self._name(mention.id, room_id) or mention.id)
-
     async def _conversation_id(self, conversation: Conversation) -> str:
         """A group may be named by topic only (notices): find its room id."""
-        if not conversation.is_group or conversation.id in self._topics:
+        known = self._topics.values
+        if not conversation.is_group or conversation.id in known:
             return conversation.id
-        for room_id, topic in self._topics.items():
+        for room_id, topic in known.items():
             if topic == conversation.topic:
                 return room_id
         listing = await self._call(lambda p: p.room_list())
         for room_id in listing:
-            if await self._room_topic(room_id) == conversation.topic:
+            if await self._topics.get(room_id) == conversation.topic:
                 return room_id
         raise GatewayError(f"the bot is in no group named {conversation.topic!r}")
 
@@ -604,9 +492,10 @@ def _raise_from(run: asyncio.Future[None], ended: str) -> None:
     raise error
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _required(token: str) -> str:
+    if not token:
+        raise GatewayError(f"{TOKEN_ENV} is not set: the puppet service needs its token")
+    return token
 
 
 def _time(timestamp: int) -> datetime:

@@ -1,0 +1,231 @@
+"""Asyncio plumbing for a gateway that must stay up: nothing here knows a transport.
+
+- `Tasks`: the background tasks a gateway owns, cancelled together when it stops.
+- `Link`: connection generations; a request cut by a link's loss is tried again on the next.
+- `Backoff`: reconnect delays, doubling from a first retry up to a cap.
+- `SeenIds`: a bounded memory of message ids, against a service that repeats events.
+- `SharedFetches`: values fetched once per key; callers arriving meanwhile share the fetch.
+- `Lanes`: messages taken in arrival order, at most `limit` at once, prepared concurrently
+  and handled in arrival order within each lane (a conversation).
+
+`bot.gateways.wechaty` is built from these; they are tested on their own in
+`tests/test_gateway_flow.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+
+def resolve(future: asyncio.Future[None]) -> None:
+    """Mark `future` done unless it already is (resolved before, or cancelled with its waiter)."""
+    if not future.done():
+        future.set_result(None)
+
+
+class Tasks:
+    """Background tasks that end together: `spawn` them, `cancel` them all at stop."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Awaitable[T], name: str) -> asyncio.Task[T]:
+        task = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def cancel(self) -> None:
+        """Cancel every task and wait until they have all ended."""
+        tasks, self._tasks = self._tasks, set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Link:
+    """Connection generations: whether a link is up, and a way to await the next one."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.up = False
+        self._changed = asyncio.Event()
+
+    def connected(self) -> None:
+        self.generation += 1
+        self.up = True
+        self._notify()
+
+    def lost(self) -> None:
+        self.up = False
+        self._notify()
+
+    async def after(self, generation: int) -> None:
+        """Until a link newer than `generation` is up."""
+        while not (self.up and self.generation > generation):
+            await self._changed.wait()
+
+    async def retry(
+        self,
+        call: Callable[[], Awaitable[T]],
+        errors: tuple[type[BaseException], ...],
+        tries: int = 5,
+    ) -> T:
+        """`call()`; when it fails with one of `errors` (the link went), again on the next link."""
+        for _ in range(tries - 1):
+            generation = self.generation
+            try:
+                return await call()
+            except errors as e:
+                log.info("request failed with the link (%s); waiting for a reconnect", e)
+            await self.after(generation)
+        return await call()
+
+    def _notify(self) -> None:
+        # A fresh Event per change: waiters wake once and re-check, no one has to clear it.
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+
+class Backoff:
+    """Delays before reconnecting: `first`, doubling up to `cap`; `reset` after a healthy link."""
+
+    def __init__(self, first: float, cap: float) -> None:
+        self.first, self.cap = first, cap
+        self._delay = first
+
+    def next(self) -> float:
+        delay, self._delay = self._delay, min(self._delay * 2, self.cap)
+        return delay
+
+    def reset(self) -> None:
+        self._delay = self.first
+
+
+class SeenIds:
+    """The last `limit` ids seen, oldest forgotten first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, item_id: str) -> bool:
+        """Remember `item_id`; False if it was already remembered."""
+        if item_id in self._ids:
+            return False
+        self._ids[item_id] = None
+        if len(self._ids) > self.limit:
+            self._ids.popitem(last=False)
+        return True
+
+    def forget(self, item_id: str) -> None:
+        """So that a repeat of it counts as new (its first handling failed)."""
+        self._ids.pop(item_id, None)
+
+
+class SharedFetches(Generic[K, T]):
+    """`values` by key, each fetched once: callers arriving meanwhile await the same fetch.
+
+    A caller that is cancelled does not cancel the fetch others wait for; the fetch runs
+    under `tasks`, so it ends when they are cancelled. A failed fetch stores nothing, and
+    the next `get` tries again. Anyone may write `values` (an event announcing a value).
+    """
+
+    def __init__(self, fetch: Callable[[K], Awaitable[T]], tasks: Tasks) -> None:
+        self.values: dict[K, T] = {}
+        self._fetch = fetch
+        self._tasks = tasks
+        self._running: dict[K, asyncio.Task[T]] = {}
+
+    async def get(self, key: K) -> T:
+        if key in self.values:
+            return self.values[key]
+        task = self._running.get(key)
+        if task is None:
+            task = self._running[key] = self._tasks.spawn(self._fetch(key), f"fetch-{key}")
+            task.add_done_callback(lambda _: self._running.pop(key, None))
+        value = await asyncio.shield(task)
+        return self.values.setdefault(key, value)  # a value written meanwhile wins
+
+
+class Lanes(Generic[T]):
+    """Message ids taken in arrival order, at most `limit` at once, each prepared then handled.
+
+    `prepare(id)` runs concurrently (a payload fetch) and gives the message, or None to
+    drop it. Messages then join their lane, `lane(message)`, in arrival order, whichever
+    prepare finished first, and each is handled after the earlier ones of its lane. A
+    failed `prepare` or `handle` is logged; its lane goes on. Run `run()` as a task,
+    then `put` ids.
+    """
+
+    def __init__(
+        self,
+        prepare: Callable[[str], Awaitable[T | None]],
+        lane: Callable[[T], str],
+        handle: Callable[[T], Awaitable[None]],
+        *,
+        limit: int,
+        tasks: Tasks,
+    ) -> None:
+        self._prepare, self._lane, self._handle = prepare, lane, handle
+        self._limit = limit
+        self._tasks = tasks
+        self._inbox: asyncio.Queue[str] = asyncio.Queue()
+        self._tails: dict[str, asyncio.Future[None]] = {}  # lane -> when its last message is done
+
+    def put(self, message_id: str) -> None:
+        self._inbox.put_nowait(message_id)
+
+    async def run(self) -> None:
+        """Start one task per id, in arrival order, while fewer than `limit` are running."""
+        slots = asyncio.Semaphore(self._limit)
+        placed = asyncio.get_running_loop().create_future()
+        resolve(placed)  # the first message has nobody before it
+        while True:
+            message_id = await self._inbox.get()
+            await slots.acquire()
+            # A message joins its lane only once the one before it has joined its own.
+            earlier, placed = placed, asyncio.get_running_loop().create_future()
+            task = self._tasks.spawn(self._one(message_id, earlier, placed), f"msg-{message_id}")
+            task.add_done_callback(lambda _: slots.release())
+
+    async def _one(
+        self, message_id: str, earlier: asyncio.Future[None], placed: asyncio.Future[None]
+    ) -> None:
+        try:
+            message = await self._prepared(message_id)
+            await earlier
+            if message is None:
+                return
+            lane = self._lane(message)
+            ahead = self._tails.get(lane)
+            mine = self._tails[lane] = asyncio.get_running_loop().create_future()
+        finally:
+            resolve(placed)
+        try:
+            if ahead is not None:
+                await ahead
+            await self._handle(message)
+        except Exception:
+            log.exception("handling message %s failed", message_id)
+        finally:
+            resolve(mine)
+            if self._tails.get(lane) is mine:
+                del self._tails[lane]
+
+    async def _prepared(self, message_id: str) -> T | None:
+        try:
+            return await self._prepare(message_id)
+        except Exception:
+            log.exception("preparing message %s failed", message_id)
+            return None

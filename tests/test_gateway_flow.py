@@ -1,0 +1,344 @@
+"""The gateway's transport-free pieces on their own: `bot.gateways.flow` and `mentions`.
+
+Real asyncio, no network. Tests wait on events the code under test sets; where one
+asserts that something has *not* happened yet, it looks at a point the event loop must
+pass only after that thing would have happened (asyncio runs ready tasks in order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from bot.gateways.flow import Backoff, Lanes, Link, SeenIds, SharedFetches, Tasks
+from bot.gateways.mentions import SEPARATOR, strip_mention, with_mentions
+from bot.messages import Conversation, Mention, Outgoing
+
+# -- Tasks -------------------------------------------------------------------------------
+
+
+async def test_cancel_ends_every_task_and_waits_until_they_have_cleaned_up():
+    tasks, cleaned = Tasks(), []
+    started = [asyncio.Event() for _ in range(3)]
+
+    async def run(n: int) -> None:
+        started[n].set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            cleaned.append(n)
+
+    spawned = [tasks.spawn(run(n), f"run-{n}") for n in range(3)]
+    await asyncio.gather(*(s.wait() for s in started))
+
+    await tasks.cancel()
+
+    assert sorted(cleaned) == [0, 1, 2], "cancel() returned before the tasks ended"
+    assert all(t.cancelled() for t in spawned)
+    assert spawned[0].get_name() == "run-0"
+
+
+# -- Link ----------------------------------------------------------------------------------
+
+
+async def test_after_waits_for_a_newer_link_not_the_one_that_is_up():
+    link = Link()
+    link.connected()
+    await link.after(0)  # generation 1 is up: nothing to wait for
+    loop = asyncio.get_running_loop()
+    loop.call_soon(link.lost)
+    loop.call_soon(link.connected)
+
+    await asyncio.wait_for(link.after(1), 1)
+
+    assert (link.generation, link.up) == (2, True)
+
+
+async def test_a_call_cut_by_a_lost_link_is_made_again_on_the_next_link(caplog):
+    caplog.set_level(logging.INFO, logger="bot.gateways.flow")
+    link, generations = Link(), []
+    link.connected()
+
+    async def call() -> str:
+        generations.append(link.generation)
+        if len(generations) == 1:
+            link.lost()
+            asyncio.get_running_loop().call_soon(link.connected)
+            raise ConnectionResetError("reset by peer")
+        return "ok"
+
+    assert await asyncio.wait_for(link.retry(call, (ConnectionError,)), 1) == "ok"
+    assert generations == [1, 2], "the second try waited for the new link"
+    assert "request failed with the link (reset by peer)" in caplog.text
+
+
+async def test_retry_gives_up_after_its_tries_and_passes_other_errors_at_once():
+    link, calls = Link(), []
+    link.connected()
+
+    async def always_cut() -> None:
+        calls.append(link.generation)
+        asyncio.get_running_loop().call_soon(link.connected)
+        raise ConnectionResetError("reset")
+
+    with pytest.raises(ConnectionResetError):
+        await asyncio.wait_for(link.retry(always_cut, (ConnectionError,), tries=3), 1)
+    assert calls == [1, 2, 3]
+
+    async def wrong() -> None:
+        calls.append(-1)
+        raise ValueError("not a link error")
+
+    with pytest.raises(ValueError):
+        await link.retry(wrong, (ConnectionError,))
+    assert calls.count(-1) == 1
+
+
+# -- Backoff and SeenIds -------------------------------------------------------------------
+
+
+def test_backoff_doubles_from_the_first_retry_up_to_the_cap_and_resets():
+    backoff = Backoff(0.5, 3.0)
+    assert [backoff.next() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    backoff.reset()
+    assert [backoff.next() for _ in range(2)] == [0.5, 1.0]
+
+
+def test_seen_ids_answer_once_per_id_and_forget_the_oldest_past_the_limit():
+    seen = SeenIds(limit=2)
+    assert [seen.add(i) for i in ("a", "b", "a")] == [True, True, False]
+    assert seen.add("c") is True  # "a" is forgotten now
+    assert [seen.add(i) for i in ("b", "a")] == [False, True]
+
+
+def test_a_forgotten_id_counts_as_new_again():
+    seen = SeenIds(limit=10)
+    seen.add("m1")
+    seen.forget("m1")
+    seen.forget("never-seen")
+    assert seen.add("m1") is True
+
+
+# -- SharedFetches ------------------------------------------------------------------------
+
+
+class GatedFetch:
+    """A fetch that records its keys, says it started, and returns once the gate opens."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.started = asyncio.Event()
+        self.gate = asyncio.Event()
+        self.fail_first = False
+
+    async def __call__(self, key: str) -> str:
+        self.keys.append(key)
+        self.started.set()
+        await self.gate.wait()
+        if self.fail_first and len(self.keys) == 1:
+            raise LookupError(f"no {key}")
+        return f"value of {key}"
+
+
+@pytest.fixture
+async def tasks() -> AsyncIterator[Tasks]:
+    running = Tasks()
+    yield running
+    await running.cancel()
+
+
+async def test_callers_arriving_during_a_fetch_share_it(tasks: Tasks):
+    fetch = GatedFetch()
+    cache = SharedFetches(fetch, tasks)
+    gets = asyncio.gather(*(cache.get("room-1") for _ in range(3)))
+    await fetch.started.wait()  # by now every get has been called
+    fetch.gate.set()
+
+    assert await gets == ["value of room-1"] * 3
+    assert await cache.get("room-1") == "value of room-1"
+    assert fetch.keys == ["room-1"]
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_fetch_others_await(tasks: Tasks):
+    fetch = GatedFetch()
+    cache = SharedFetches(fetch, tasks)
+    impatient = asyncio.ensure_future(cache.get("k"))
+    patient = asyncio.ensure_future(cache.get("k"))
+    await fetch.started.wait()
+
+    impatient.cancel()
+    fetch.gate.set()
+
+    assert await patient == "value of k"
+    assert impatient.cancelled()
+
+
+async def test_a_failed_fetch_stores_nothing_and_the_next_get_tries_again(tasks: Tasks):
+    fetch = GatedFetch()
+    fetch.fail_first = True
+    fetch.gate.set()
+    cache = SharedFetches(fetch, tasks)
+
+    with pytest.raises(LookupError):
+        await cache.get("k")
+    assert cache.values == {}
+    assert await cache.get("k") == "value of k"
+    assert fetch.keys == ["k", "k"]
+
+
+async def test_a_value_written_during_the_fetch_wins_over_the_fetched_one(tasks: Tasks):
+    fetch = GatedFetch()
+    cache = SharedFetches(fetch, tasks)
+    get = asyncio.ensure_future(cache.get("room-1"))
+    await fetch.started.wait()
+
+    cache.values["room-1"] = "renamed by an event"
+    fetch.gate.set()
+
+    assert await get == "renamed by an event"
+
+
+# -- Lanes ---------------------------------------------------------------------------------
+
+
+async def taken(handled: asyncio.Queue[str], count: int) -> list[str]:
+    """The first `count` ids a handler put in `handled`, in order."""
+    async with asyncio.timeout(5):
+        return [await handled.get() for _ in range(count)]
+
+
+def lanes(
+    tasks: Tasks,
+    handle: Callable[[str], Awaitable[None]],
+    prepare: Callable[[str], Awaitable[str | None]] | None = None,
+    limit: int = 32,
+) -> Lanes[str]:
+    """Messages are their ids; the lane is the id's first letter ("a1" and "a2" share one)."""
+
+    async def as_is(message_id: str) -> str:
+        return message_id
+
+    running = Lanes(prepare or as_is, lambda m: m[0], handle, limit=limit, tasks=tasks)
+    tasks.spawn(running.run(), "lanes")
+    return running
+
+
+async def test_one_lane_keeps_its_order_while_other_lanes_go_ahead(tasks: Tasks):
+    handled, b1_done = asyncio.Queue(), asyncio.Event()
+
+    async def handle(message_id: str) -> None:
+        if message_id == "a1":
+            await b1_done.wait()  # a1 finishes only after b1, which came later
+        await handled.put(message_id)
+        if message_id == "b1":
+            b1_done.set()
+
+    pipeline = lanes(tasks, handle)
+    for message_id in ("a1", "a2", "b1"):
+        pipeline.put(message_id)
+
+    assert await taken(handled, 3) == ["b1", "a1", "a2"]
+
+
+async def test_lanes_are_joined_in_arrival_order_whichever_prepare_finishes_first(
+    tasks: Tasks,
+):
+    handled, a1_gate, a2_prepared = asyncio.Queue(), asyncio.Event(), asyncio.Event()
+
+    async def prepare(message_id: str) -> str:
+        if message_id == "a1":
+            await a1_gate.wait()  # a slow payload fetch
+        else:
+            a2_prepared.set()
+        return message_id
+
+    pipeline = lanes(tasks, handled.put, prepare)
+    pipeline.put("a1")
+    pipeline.put("a2")
+    await a2_prepared.wait()
+    a1_gate.set()
+
+    assert await taken(handled, 2) == ["a1", "a2"]
+
+
+async def test_no_more_than_limit_messages_are_taken_at_once(tasks: Tasks):
+    handled, prepared, gate, two_in = asyncio.Queue(), [], asyncio.Event(), asyncio.Event()
+
+    async def prepare(message_id: str) -> str:
+        prepared.append(message_id)
+        return message_id
+
+    async def handle(message_id: str) -> None:
+        if len(prepared) == 2:
+            two_in.set()
+        await gate.wait()
+        await handled.put(message_id)
+
+    pipeline = lanes(tasks, handle, prepare, limit=2)
+    for message_id in ("a1", "b1", "c1"):
+        pipeline.put(message_id)
+    await two_in.wait()  # an unbounded pipeline would have prepared c1 before this returns
+
+    assert prepared == ["a1", "b1"]
+    gate.set()
+    assert sorted(await taken(handled, 3)) == ["a1", "b1", "c1"]
+
+
+async def test_a_failing_message_is_logged_and_its_lane_goes_on(tasks: Tasks, caplog):
+    handled = asyncio.Queue()
+
+    async def prepare(message_id: str) -> str | None:
+        if message_id == "b1":
+            raise LookupError("payload gone")
+        return None if message_id == "c1" else message_id
+
+    async def handle(message_id: str) -> None:
+        if message_id == "a1":
+            raise RuntimeError("handler bug")
+        await handled.put(message_id)
+
+    pipeline = lanes(tasks, handle, prepare)
+    for message_id in ("a1", "b1", "c1", "b2", "a2"):
+        pipeline.put(message_id)
+
+    assert sorted(await taken(handled, 2)) == ["a2", "b2"]
+    logged = sorted(r.getMessage() for r in caplog.records)
+    assert logged == ["handling message a1 failed", "preparing message b1 failed"], (
+        "c1 was dropped quietly: prepare gave None"
+    )
+
+
+# -- mentions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [
+        (f"@供电小助手{SEPARATOR}3栋停电了", "3栋停电了"),
+        (f"3栋停电了 @供电小助手{SEPARATOR}", "3栋停电了"),
+        ("3栋停电了 @供电小助手", "3栋停电了"),  # a trailing mention loses its separator
+        (f"@小助手{SEPARATOR}停电了", "停电了"),  # the room alias
+    ],
+)
+def test_the_bots_mention_is_taken_out_of_the_text(text, stripped):
+    assert strip_mention(text, ["小助手", "供电小助手"]) == (stripped, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"@张阿姨{SEPARATOR}停电了吗", "写信给 @供电小助手们", "停电了"],
+)
+def test_text_without_the_bots_mention_is_left_alone(text):
+    assert strip_mention(text, ["", "供电小助手"]) == (text, False)
+
+
+def test_outgoing_mentions_are_written_into_the_text_with_the_separator():
+    out = Outgoing(
+        conversation=Conversation.group("room-1", "幸福花园业主用电群"),
+        text="已登记",
+        mentions=(Mention(id="r1", name="张阿姨"), Mention(id="r2")),
+    )
+    assert with_mentions(out, ["张阿姨", ""]) == f"@张阿姨{SEPARATOR}@r2{SEPARATOR}已登记"
