@@ -152,6 +152,51 @@ def migrate(config_path: str) -> None:
     click.echo(f"database ready: {config.storage.path}")
 
 
+@cli.group()
+def kb() -> None:
+    """The FAQ knowledge base in kb/."""
+
+
+@kb.command("check")
+@click.argument("kb_dir", required=False, type=click.Path(file_okay=False))
+def kb_check(kb_dir: str | None) -> None:
+    """Check every kb/ file; print `file:line: what is wrong`; exit 1 on problems.
+
+    Example: powerbot kb check kb/
+    """
+    from bot.config import DEFAULT_KB_DIR
+    from handlers.nlu.kb import check_kb
+
+    problems, warnings = check_kb(Path(kb_dir) if kb_dir else DEFAULT_KB_DIR)
+    for line in problems:
+        click.echo(line)
+    for line in warnings:
+        where, _, what = line.partition(": ")
+        click.echo(f"{where}: warning: {what}")
+    click.echo(f"{len(problems)} problem(s), {len(warnings)} warning(s)", err=True)
+    sys.exit(1 if problems else 0)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--kb", "kb_dir", type=click.Path(file_okay=False), help="default: the project's kb/")
+def ask(question: str, kb_dir: str | None) -> None:
+    """Show which kb/ entry answers a question, its score and the runners-up.
+
+    Example: powerbot ask "老人不会用手机怎么交电费"
+    """
+    from bot.config import DEFAULT_KB_DIR
+    from handlers.nlu.faq import FaqMatcher, format_explanation
+    from handlers.nlu.kb import KBError, load_kb
+
+    try:
+        knowledge = load_kb(Path(kb_dir) if kb_dir else DEFAULT_KB_DIR)
+    except KBError as e:
+        click.echo("知识库错误 / kb error:\n" + "\n".join(e.problems), err=True)
+        sys.exit(2)
+    click.echo(format_explanation(FaqMatcher(knowledge).explain(question), knowledge))
+
+
 @cli.command()
 @config_option
 def run(config_path: str) -> None:

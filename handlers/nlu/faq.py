@@ -30,15 +30,14 @@ from handlers.nlu.kb import KnowledgeBase
 
 # Blend of the three signals, and when to answer; tuned by leave-one-out over
 # the KB's own example questions (bench/faq_accuracy.py --loo), not the dev set.
-W_NEAREST, W_COVER, KEYWORD_BOOST, KEYWORD_CAP = 0.3, 0.4, 0.2, 2.5
+W_NEAREST, W_COVER, KEYWORD_BOOST, KEYWORD_CAP = 0.3, 0.4, 0.1, 2.5
 COVER_PRIOR = 3.0  # pseudo-weight, so a one-word message cannot be "fully covered"
-THRESHOLD, MARGIN = 0.1, 0.06
-LEAD = 0.0  # the best must also lead the runner-up by this share of its score
+THRESHOLD, MARGIN = 0.1, 0.03
+LEAD = 0.2  # the best must also lead the runner-up by this share of its score
 ALPHA = 0.5  # 0.5 is the cosine; less forgives a long message its extra words
 UNSEEN = 1.0  # weight of a word no example uses, relative to the rarest known one
-NEAREST_ALONE = 0.6
 MIN_POSTING_IDF = 1.0
-FEATURE_MODE = 1
+BIGRAM, HAPAX = 1.0, 0.5  # weight of a cross-word bigram; of a feature one example has
 RUNNERS_UP = 3
 
 # Politeness, particles and addressing carry no meaning for the match.
@@ -106,30 +105,45 @@ class FaqMatcher:
                 owners[k].append((i, 1.0 / (1 + shared)))
         return _automaton_of(owners.items())
 
-    def features(self, normalized: str) -> set[str]:
-        """Character bigrams and jieba words: bigrams survive odd segmentation, words add weight."""
-        feats: set[str] = set()
+    def features(self, normalized: str) -> dict[str, bool]:
+        """Character bigrams (False) and jieba words (True).
+
+        Bigrams survive odd segmentation and typos; words carry more weight.
+        """
+        feats: dict[str, bool] = {}
         for run in _RUN.findall(_FILLER.sub("", normalized)):
-            feats.update(run[i : i + 2] for i in range(len(run) - 1))
-            feats.update(self._jieba.cut(run))
+            for i in range(len(run) - 1):
+                feats[run[i : i + 2]] = False
+            for word in self._jieba.cut(run):
+                feats[word] = True
         return feats
 
     def _build_index(self) -> None:
         examples: list[tuple[int, set[str]]] = []
         entry_feats: list[dict[str, int]] = [defaultdict(int) for _ in self.ids]
+        words: set[str] = set()
         for i, eid in enumerate(self.ids):
             entry = self.kb.entries[eid]
             for q in [entry.title, *entry.questions]:
                 feats = self.features(self.kb.normalize(q))
-                examples.append((i, feats))
+                examples.append((i, set(feats)))
+                words.update(f for f, is_word in feats.items() if is_word)
                 for f in feats:
                     entry_feats[i][f] += 1
         n = len(self.ids)
         df: dict[str, int] = defaultdict(int)
+        seen: dict[str, int] = defaultdict(int)
         for counts in entry_feats:
-            for f in counts:
+            for f, c in counts.items():
                 df[f] += 1
-        self._idf = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+                seen[f] += c
+        idf = {f: math.log((n + 1) / (d + 0.5)) for f, d in df.items()}
+        # A bigram across two words (费可, 以打) is weaker evidence than a word,
+        # and a feature seen in one example only may be there by chance.
+        self._idf = {
+            f: w * (1.0 if f in words else BIGRAM) * (HAPAX if seen[f] == 1 else 1.0)
+            for f, w in idf.items()
+        }
         self._unseen_idf = math.log((n + 1) / 0.5)
         # Nearest example: postings of idf^2 and each example's norm part. Words
         # most entries share (电费, 怎么) are left out: they move no ranking, and
@@ -141,14 +155,14 @@ class FaqMatcher:
         self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for x, (_, feats) in enumerate(examples):
             for f in feats:
-                if self._idf[f] >= MIN_POSTING_IDF:
+                if idf[f] >= MIN_POSTING_IDF:
                     self._postings[f].append((x, self._idf[f] ** 2))
         # Coverage: the share of an entry's examples that hold the feature.
         sizes = [1 + len(self.kb.entries[eid].questions) for eid in self.ids]
         self._cover: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for i, counts in enumerate(entry_feats):
             for f, c in counts.items():
-                if self._idf[f] >= MIN_POSTING_IDF:
+                if idf[f] >= MIN_POSTING_IDF:
                     self._cover[f].append((i, min(1.0, 0.5 + c / sizes[i])))
 
     def signals(self, normalized: str) -> tuple[list[float], list[float], list[float], dict]:
@@ -159,8 +173,10 @@ class FaqMatcher:
         idf, postings, covers = self._idf, self._postings, self._cover
         unseen = self._unseen_idf * UNSEEN
         qnorm2 = qmass = 0.0
-        for f in self.features(normalized):
-            w = idf.get(f, unseen)
+        for f, is_word in self.features(normalized).items():
+            w = idf.get(f)
+            if w is None:
+                w = unseen if is_word else unseen * BIGRAM
             qnorm2 += w * w
             qmass += w
             for x, v in postings.get(f, ()):
@@ -198,18 +214,13 @@ class FaqMatcher:
     def match(self, text: str) -> FaqMatch | None:
         """The entry that answers `text`, or None when out of scope or unsure."""
         normalized = self.kb.normalize(text)
-        if not self.on_topic(normalized) or self.out_of_scope(normalized):
+        if self._refusal(normalized):
             return None  # the cheap exits first: most group chat ends here
-        if _is_thanks(normalized):
-            return None
         return self.explain(text, normalized).match
 
     def explain(self, text: str, normalized: str | None = None) -> Explanation:
         """The verdict, the ranking and the reasons, for an admin asking why."""
         normalized = self.kb.normalize(text) if normalized is None else normalized
-        oos = self.out_of_scope(normalized)
-        if oos:
-            return Explanation(text, normalized, None, [], f"out of scope: {oos}", {})
         nearest, cover, boost, hits = self.signals(normalized)
         scores = [
             W_NEAREST * a + W_COVER * b + KEYWORD_BOOST * c
@@ -218,22 +229,35 @@ class FaqMatcher:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         ranking = [(self.ids[i], round(scores[i], 3)) for i in order]
         keywords = {self.ids[i]: words for i, words in hits.items()}
-        verdict, why = None, "no entries"
-        if order:
-            best = order[0]
-            second = scores[order[1]] if len(order) > 1 else 0.0
-            if scores[best] < THRESHOLD:
-                why = f"unsure: best score below {THRESHOLD}"
-            elif scores[best] - second < max(MARGIN, LEAD * scores[best]):
-                why = "unsure: the runner-up is too close"
-            elif not self.on_topic(normalized):
-                why = "no power word or keyword: not about electricity"
-            elif _is_thanks(normalized):
-                why = "a thank-you, not a question"
-            else:
-                verdict = FaqMatch(self.ids[best], ranking[0][1], ranking[1 : 1 + RUNNERS_UP])
-                why = "answered"
-        return Explanation(text, normalized, verdict, ranking, why, keywords)
+        why = self._refusal(normalized) or _doubt(ranking)
+        verdict = None
+        if why is None:
+            verdict = FaqMatch(ranking[0][0], ranking[0][1], ranking[1 : 1 + RUNNERS_UP])
+        return Explanation(text, normalized, verdict, ranking, why or "answered", keywords)
+
+    def _refusal(self, normalized: str) -> str | None:
+        """Why the FAQ must not answer this message whatever it scores, or None."""
+        topic = self.out_of_scope(normalized)
+        if topic:
+            return f"out of scope: {topic}"
+        if not self.on_topic(normalized):
+            return "no power word or keyword: not about electricity"
+        if _is_thanks(normalized):
+            return "a thank-you, not a question"
+        return None
+
+
+def _doubt(ranking: list[tuple[str, float]]) -> str | None:
+    """Why the best entry is not sure enough, or None when it is."""
+    if not ranking:
+        return "the knowledge base is empty"
+    best = ranking[0][1]
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if best < THRESHOLD:
+        return f"unsure: best score below {THRESHOLD}"
+    if best - second < max(MARGIN, LEAD * best):
+        return "unsure: the runner-up is too close"
+    return None
 
 
 def _is_thanks(normalized: str) -> bool:
@@ -269,3 +293,21 @@ def _dictionary_words(kb: KnowledgeBase) -> set[str]:
     for entry in kb.entries.values():
         words.update(kb.normalize(k) for k in entry.keywords)
     return {w for w in words if len(w) > 1}
+
+
+def format_explanation(e: Explanation, kb: KnowledgeBase) -> str:
+    """The text `powerbot ask` prints: verdict, score, runners-up, keywords, the answer."""
+    lines = [f"问题 question:    {e.text}", f"规范化 normalized: {e.normalized}"]
+    if e.match is None:
+        lines.append(f"不回答 no answer: {e.reason}")
+    else:
+        entry = kb.entries[e.match.id]
+        lines.append(f"回答 answer:      {e.match.id}「{entry.title}」 score {e.match.score}")
+    shown = e.ranking[1:4] if e.match else e.ranking[:3]
+    if shown:
+        lines.append("候选 runners-up:  " + ", ".join(f"{i} {s}" for i, s in shown))
+    for eid, words in e.keywords.items():
+        lines.append(f"关键词 keywords:  {eid}: {' '.join(words)}")
+    if e.match is not None:
+        lines += ["", kb.entries[e.match.id].answer]
+    return "\n".join(lines)
