@@ -140,3 +140,26 @@ def test_cantonese_ti_is_a_unit() -> None:
 
 def test_room_after_a_floor_is_kept_and_the_floor_dropped() -> None:
     assert address("3栋2单元5楼501跳闸", ESTATE_GROUP)[1:] == ("3", "2", "501")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我系三组嘅陈伯 今年八十二岁 屋企冇电 隔篱有电", ("龙塘村", "3", None, None)),
+        ("二组15号 屋企啲灯全部唔着 阿婆七十五岁", ("龙塘村", "2", None, "15")),
+        ("我七十八岁 一个人住 屋企冇电", ("龙塘村", None, None, None)),
+    ],
+)
+def test_ages_in_a_villagers_report_are_not_addresses(
+    text: str, expected: tuple[str | None, ...]
+) -> None:
+    assert address(text, VILLAGE_GROUP) == expected
+
+
+def test_durations_counts_and_temperatures_are_not_addresses() -> None:
+    assert address("停电两个星期第三次了 住咗二十年 今日38度", ESTATE_GROUP) == (
+        "碧水湾",
+        None,
+        None,
+        None,
+    )

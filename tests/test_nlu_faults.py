@@ -194,3 +194,154 @@ def test_a_blown_fuse_is_a_trip() -> None:
 
 def test_power_coming_and_going_is_unstable_voltage() -> None:
     assert fault("电一阵有电一阵冇电")[0] == "voltage"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "配电室冒出白烟",
+        "打完雷 变压器一直有烟冒出嚟",
+        "插座冒咗烟 我即刻拔咗插头",
+        "电表箱入面起烟",
+        "电房里面有浓浓的烟雾",
+        "电箱里面有火光",
+        "配电柜着咗火",
+        "排插自燃了",
+        "电线一直闪火星",
+        "屋企电表爆咗 好大声",
+        "嘭咁一声 成条街黑晒",
+        "变电站轰的一声 然后全部冇电",
+        "电线杆俾雷劈咗",
+        "楼顶被雷击中 电箱都黑了",
+        "总闸那里有股烧嘢味",
+        "闻到烧电线的味道",
+        "電線著火了",
+        "配电房门口好大阵燶味",
+    ],
+)
+def test_smoke_fire_blasts_and_lightning_at_equipment_are_hazards(text: str) -> None:
+    assert fault(text, VILLAGE_GROUP) == ("hazard", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "水龙头会电人 摸到麻麻哋",
+        "个仔掂到铁门俾电电亲",
+        "铁闸带电",
+        "俾电打咗一下 手都麻",
+        "路边有条电线吊咗落嚟 好低",
+        "村口电线柱歪咗 就快冧",
+        "电杆俾货车撞咗",
+        "变压器有怪声 好似要爆咁",
+        "插座熔咗",
+        "我老公触咗电 送咗去医院",
+    ],
+)
+def test_shocks_sagging_wires_and_struck_poles_are_hazards(text: str) -> None:
+    assert fault(text, VILLAGE_GROUP) == ("hazard", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电房门口有人食烟 好臭",
+        "热到爆 开空调都唔够凉",
+        "今晚食炸鸡 有冇人一齐",
+        "打雷打到好大声 啲狗好惊",
+        "碰到麻烦事 唔知点算",
+    ],
+)
+def test_smoke_heat_and_bangs_without_electrical_danger_are_no_hazard(text: str) -> None:
+    assert U.understand(text, ESTATE_GROUP).intent == "other"
+
+
+def test_calling_during_an_outage_is_no_shock() -> None:
+    assert fault("停电打电话都冇人接") == ("area_outage", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "屋企啲灯全部唔着 隔篱有电",
+        "我家灯全灭了，邻居家都有电",
+        "我屋企所有电器都用唔到 对面屋着晒灯",
+        "家里电视冰箱全部没反应 楼上是有电的",
+        "屋里开灯没反应 邻居家好好的",
+        "家里的灯都打不开 但是隔壁家有电",
+    ],
+)
+def test_every_light_or_appliance_dead_at_home_is_a_household_outage(text: str) -> None:
+    assert fault(text, VILLAGE_GROUP) == ("household_outage", False)
+
+
+def test_all_the_appliances_of_one_home_do_not_make_an_area() -> None:
+    assert fault("我屋企所有电器都用唔到")[0] == "household_outage"
+
+
+def test_a_whole_lane_in_the_dark_is_an_area_outage() -> None:
+    assert fault("成条巷啲屋全部乌灯黑火", VILLAGE_GROUP)[0] == "area_outage"
+
+
+def test_no_outage_today_is_no_report() -> None:
+    assert U.understand("好彩今日冇停电", ESTATE_GROUP).intent == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "啲灯暗过萤火虫",
+        "今晚电好冇力 风扇都吹唔郁",
+        "个灯特别光 刺眼到不得了",
+        "灯泡发红 电视开不了机",
+        "电灯没有以前那么亮",
+        "屋企啲灯一时光一时暗",
+    ],
+)
+def test_dim_or_glaring_lights_and_weak_power_are_voltage(text: str) -> None:
+    assert fault(text)[0] == "voltage"
+
+
+def test_power_too_small_for_a_shop_is_a_capacity_question() -> None:
+    assert U.understand("铺头用电不够用 想加大容量", ESTATE_GROUP).intent != "fault_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "冇开任何电器 个表都照走",
+        "全部电器都关了 电表还一直跳",
+        "出门一个星期 电表照样转个不停",
+        "没用电 电表度数还在增加",
+        "电表跑得很快 家里没人",
+        "出去旅游一个礼拜 回来电表走了两百度",
+    ],
+)
+def test_a_meter_running_with_everything_off_is_a_meter_fault(text: str) -> None:
+    assert fault(text)[0] == "meter"
+
+
+def test_asking_whether_the_meter_is_accurate_is_no_fault() -> None:
+    assert U.understand("怀疑电表走得快 想申请校验", ESTATE_GROUP).intent != "fault_report"
+
+
+def test_a_breaker_under_the_meter_that_trips_is_a_trip() -> None:
+    assert fault("电表下面个空开一直跳")[0] == "trip"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "巷口啲街灯全部唔着 夜晚行路好危险",
+        "村道路灯坏咗几日 黑漆漆",
+        "楼梯声控灯坏了 晚上黑咕隆咚",
+        "路灯白天都亮着 浪费电",
+        "路灯一闪一闪",
+    ],
+)
+def test_street_and_stair_lights_out_or_stuck_are_other(text: str) -> None:
+    assert fault(text, VILLAGE_GROUP)[0] == "other"
+
+
+def test_a_block_dark_with_its_lift_stopped_is_still_an_area_outage() -> None:
+    assert fault("9栋成栋黑晒 电梯都停埋")[0] == "area_outage"

@@ -207,3 +207,146 @@ def test_where_to_see_notices_is_a_question_not_an_outage_query() -> None:
 def test_it_happening_again_after_a_report_is_a_new_fault() -> None:
     assert intent("上午报的跳闸 现在又跳了") == "fault_report"
     assert intent("上午报的跳闸 有人跟进吗") == "progress_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "倒咗嘅电杆扶返起身未",
+        "你哋搞掂咗未 我可唔可以开返总掣",
+        "变压器嗰边处理完了吗",
+        "那根断线驳好未啊",
+        "村尾嗰棵树锯走咗未",
+        "之前说的那个电箱换完了没有",
+        "维修进展怎么样了",
+        "我屋企嗰单修成点呀",
+        "抢修车到咗边",
+        "电工师傅出门了没",
+        "师傅到哪栋了",
+        "师傅是否已经在路上",
+        "有没有人在处理啊",
+        "师傅出咗门未呀",
+    ],
+)
+def test_asking_how_a_repair_is_going_is_progress(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "progress_query"
+
+
+def test_a_hazard_still_going_on_while_asking_about_the_repair_is_a_report() -> None:
+    assert intent("电线断咗修好了没 仲喺度冒火花") == "fault_report"
+
+
+def test_fixed_and_out_again_is_a_report() -> None:
+    assert intent("修好没几耐又停电") == "fault_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你哋啲人收钱唔做嘢 黑心",
+        "约好上午来 又放鸽子",
+        "个客服讲嘢好串 黑口黑面",
+        "收咁多钱 坑人啊",
+        "师傅讲听日嚟 结果等咗成日都冇影",
+        "供电局真系吸血",
+        "维修师傅成身酒气 冇素质",
+        "师傅说下午来 结果一直没来",
+        "这是什么破服务",
+        "工程车乱停 塞住消防通道",
+    ],
+)
+def test_complaints_in_other_words(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "complaint"
+
+
+def test_a_fault_now_with_an_insult_is_still_a_report() -> None:
+    assert intent("屋企冇电 打电话话嚟又唔嚟 放飞机") == "fault_report"
+
+
+def test_complaining_about_the_property_company_is_not_ours() -> None:
+    assert intent("物业乱收管理费 抢钱", WITH_FAQ) == "other"
+
+
+def test_asking_whether_a_fee_is_overcharged_is_a_question() -> None:
+    assert intent("为什么电费多收了违约金", WITH_FAQ) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "检修停电的通知喺边个公众号睇",
+        "停电公告一般在什么地方公布",
+        "停电通知会发在哪里",
+        "怎么才能收到停电通知",
+        "有没有停电通知的公众号",
+        "计划停电一般会提前通知吗",
+        "停电预告点睇",
+        "停电通知系咪会喺呢个群发",
+    ],
+)
+def test_where_notices_are_published_is_a_question(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "听晚会唔会停电 想知道要唔要买冰",
+        "周六停电吗 我要提前准备",
+        "后日8栋断唔断电",
+        "听说下周二检修 停几耐",
+    ],
+)
+def test_whether_an_outage_is_planned_is_an_outage_query(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "outage_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["报障需要准备什么资料", "报修的时候要说清楚什么", "报修需要什么手续", "报修后一般多久有人来"],
+)
+def test_how_to_report_is_a_question_not_a_report_made(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+
+
+def test_a_report_made_earlier_is_still_progress() -> None:
+    assert intent("上午报修的 要提供什么资料先有人嚟", WITH_FAQ) == "progress_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "明日台风 大家早啲返屋企",
+        "暴雨黄色预警 大家出入注意安全",
+        "雷雨天气 请大家拔掉电器插头",
+        "记得交电费啊 大家",
+        "今日好大风",
+    ],
+)
+def test_reminders_and_remarks_to_the_group_are_not_faq_questions(text: str) -> None:
+    u = WITH_FAQ.understand(text, ESTATE_GROUP)
+    assert (u.intent, u.faq_id) == ("other", None)
+
+
+@pytest.mark.parametrize("text", ["明天8栋停电 大家记得储水", "停电通知已经贴喺大堂 大家睇下"])
+def test_a_planned_outage_told_to_the_group_is_not_a_query(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "打风的时候要拔插头吗",
+        "营业厅周六开唔开门",
+        "电费点交",
+        "我昨日交咗电费 仲显示欠费",
+        "这个月电费比上个月多了一倍",
+        "麻烦告诉我户号喺边度",
+    ],
+)
+def test_questions_asks_and_own_account_statements_still_reach_the_faq(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+
+
+def test_seeing_nothing_in_an_outage_is_no_question_about_notices() -> None:
+    assert intent("停电 乜都睇唔到 好黑") == "fault_report"

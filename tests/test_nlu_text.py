@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from handlers.nlu.lexicon import alt, any_of
 from handlers.nlu.normalize import normalize
 from handlers.nlu.numerals import to_digits
 
@@ -53,3 +56,28 @@ def test_cantonese_characters_survive_simplification() -> None:
 def test_typo_fixes_leave_ordinary_words_alone() -> None:
     assert normalize("楼下那家店停店了 打银行电话问下") == "楼下那家店停店了 打银行电话问下"
     assert normalize("住户好多") == "住户好多"
+
+
+@pytest.mark.parametrize(
+    ("patterns", "text", "found"),
+    [
+        (["线(?<![网光]线)", "电(?<!充电)"], "网线 光线 充电", False),
+        (["线(?<![网光]线)", "电(?<!充电)"], "网线 电线", True),
+        (["(好|很)?暗", "闪"], "灯好暗", True),
+        ([r"\d+号", "(?<!x)y"], "xy 9号", True),  # a look-behind first: no look-ahead, same answer
+        (["a?", "b"], "zzz", True),  # may match the empty string: no look-ahead either
+    ],
+)
+def test_any_of_finds_what_the_plain_alternation_finds(
+    patterns: list[str], text: str, found: bool
+) -> None:
+    assert bool(any_of(patterns).search(text)) is found
+    assert bool(re.search(alt(patterns), text)) is found
+
+
+def test_any_of_leads_with_the_characters_a_match_can_start_with() -> None:
+    assert any_of(["停电", "(冇|没)电"]).pattern.startswith("(?=[停冇没])")
+
+
+def test_traditional_zhe_becomes_the_zhao_of_catching_fire() -> None:
+    assert normalize("電線著火 啲燈唔著") == "电线着火 啲灯唔着"

@@ -1,8 +1,11 @@
 """Which power problem a message describes, and whether a life may depend on it.
 
 `fault_type(text)` looks for each kind of fault in the order the contract gives
-them precedence: a hazard beats everything, shared equipment that failed is
-`other`, and a plain outage is a household or an area one depending on who else
+them precedence: a hazard beats everything; a meter fault (but not a question of
+whether the meter is accurate, the meter-check FAQ); a trip; then, with shared
+equipment (street and stair lights, lifts, chargers) set aside, voltage and
+outages. Shared equipment that failed is `other`, also when the street is dark
+because of it. A plain outage is a household or an area one depending on who else
 has power. The words are in `lexicon`; this module only combines them.
 """
 
@@ -21,10 +24,15 @@ NOT_TRIPPED = _any(lx.NOT_TRIPPED)
 TRIP = _any(lx.TRIP)
 VOLTAGE = _any(lx.VOLTAGE)
 EQUIPMENT_FAULT = _any(lx.EQUIPMENT_FAULT)
+LIGHT_FAULT = _any(lx.LIGHT_FAULT)
 BATTERY = _any(lx.BATTERY)
 OUTAGE = _any(lx.OUTAGE)
+POWER_GONE = _any(lx.POWER_GONE)
+NO_OUTAGE = _any(lx.NO_OUTAGE)
+METER_CHECK = _any(lx.METER_CHECK)
 NEIGHBOURS_OUT = _any(lx.NEIGHBOURS_OUT)
 AREA = _any(lx.AREA)
+INSIDE = _any(lx.INSIDE)
 OTHERS_HAVE = _any(lx.OTHERS_HAVE)
 SELF_HAS_POWER = _any(lx.SELF_HAS_POWER)
 SELF_OUTAGE = re.compile(f"{lx.SELF}{lx.G}{{0,8}}(?:{'|'.join(lx.OUTAGE)})")
@@ -40,18 +48,19 @@ def fault_type(text: str) -> FaultType | None:
     if TAMPER.search(text):
         return FaultType.other
     if METER.search(text):
-        return FaultType.meter
+        return None if METER_CHECK.search(text) else FaultType.meter
     if TRIP.search(NOT_TRIPPED.sub(" ", text)):
         return FaultType.trip
-    if VOLTAGE.search(text):
+    # Street lights, lifts and chargers say nothing about the homes' power or voltage.
+    shared = EQUIPMENT_FAULT.search(text) is not None
+    rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", NO_OUTAGE.sub(" ", text)))
+    if VOLTAGE.search(rest):
         return FaultType.voltage
-    # Lights, lifts and chargers that are out say nothing about the homes' power.
-    rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", text))
     if OUTAGE.search(rest) and not SELF_HAS_POWER.search(rest):
-        return outage_scope(rest)
-    if EQUIPMENT_FAULT.search(text):
-        return FaultType.other
-    return None
+        # In the dark because a street light is out: the light is the fault.
+        if not LIGHT_FAULT.search(text) or POWER_GONE.search(rest):
+            return outage_scope(rest)
+    return FaultType.other if shared else None
 
 
 def outage_scope(text: str) -> FaultType:
@@ -60,7 +69,7 @@ def outage_scope(text: str) -> FaultType:
         return FaultType.area_outage
     if OTHERS_HAVE.search(text):
         return FaultType.household_outage
-    if AREA.search(text) or not SELF_OUTAGE.search(text):
+    if AREA.search(INSIDE.sub(" ", text)) or not SELF_OUTAGE.search(text):
         return FaultType.area_outage
     return FaultType.household_outage
 

@@ -5,12 +5,17 @@
    asks something; a fault word inside a hypothetical or general question, a
    planned, past or finished outage, the speaker's own arrears, or a repair already
    reported does not make one.
-3. Otherwise: `complaint`; arrears and card-meter questions go to the FAQ; a repair
-   already reported is a `progress_query`; a planned outage for a place or time is an
-   `outage_query`; hypothetical and general questions go to the FAQ; "when will the
-   worker come" is a `progress_query`; thanks and greetings are `other`.
-4. Whatever is left may be a FAQ question: the caller asks the FAQ matcher, which
-   also decides whether it is in scope at all.
+3. Otherwise: `complaint` (unless it is about the property company, water, gas...);
+   arrears and card-meter questions go to the FAQ; so does how to report (what to
+   tell, which number) unless a report was already made; a repair already reported
+   is a `progress_query`; a planned outage for a place or time is an `outage_query`,
+   unless it is told to the group rather than asked; hypothetical and general
+   questions go to the FAQ; "when will the worker come" is a `progress_query`;
+   thanks and greetings are `other`.
+4. Whatever is left may be a FAQ question, but only a question, an ask (请/麻烦/帮我)
+   or a statement about the speaker's own account: a reminder to the group (大家记得
+   收衫) or a remark is `other`. The caller asks the FAQ matcher, which also decides
+   whether the question is in scope at all.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ SAFETY_TIPS = _any(cues.SAFETY_TIPS)
 GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
 PLANNED = _any(cues.PLANNED)
+PLANNED_STOP = _any(cues.PLANNED_STOP)
+USUALLY = _any(cues.USUALLY)
+WHEN = _any(cues.WHEN)
 WHEN_NEAR = _near_outage(cues.WHEN, ["停电", "断电", "停"])
 NOW = _any(cues.NOW)
 PAST_NEAR = _near_outage(cues.PAST, after=False)
@@ -59,6 +67,14 @@ PLACE_HINT = _any(cues.PLACE_HINT)
 PREPAID = _any(cues.PREPAID)
 CHATTER = _any(cues.CHATTER)
 QUESTION = _any(cues.QUESTION)
+ASK = _any(cues.QUESTION + cues.REQUEST)
+ADDRESSEE = _any(cues.ADDRESSEE)
+OWN_MATTER = _any(cues.OWN_MATTER)
+HEARSAY = _any(cues.HEARSAY)
+NOTICE_POSTED = _any(cues.NOTICE_POSTED)
+REPORTED = _any(cues.REPORTED)
+OFF_TOPIC = _any(cues.OFF_TOPIC)
+POWER_TOPIC = _any(cues.POWER_TOPIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +97,38 @@ def read(text: str) -> Reading:
     if kind is not None and not _not_now(text, kind):
         return Reading(Intent.fault_report, kind, is_urgent(text, kind))
     if COMPLAINT.search(text) and not COMPLAINT_HOW.search(text):
-        return Reading(Intent.complaint)
+        off_topic = OFF_TOPIC.search(text) and not POWER_TOPIC.search(text)
+        return Reading(Intent.other if off_topic else Intent.complaint)
     if ARREARS.search(text) or PREPAID.search(text):
-        return Reading(Intent.faq, ask_faq=True)
+        return _faq_or_other(text)
+    if HOW_TO_REPORT.search(text) and ASK.search(text) and not REPORTED.search(text):
+        return _faq_or_other(text)  # how to report, not a report already made
     if PROGRESS_STRONG.search(text):
         return Reading(Intent.progress_query)
     if _asks_planned_outage(text):
-        return Reading(Intent.outage_query)
+        return Reading(Intent.other if _informs(text) else Intent.outage_query)
     if HYPOTHETICAL.search(text) or GENERAL.search(text):
-        return Reading(Intent.faq, ask_faq=True)
+        return _faq_or_other(text)
     if PROGRESS_WEAK.search(text):
         return Reading(Intent.progress_query)
     if CHATTER.search(text) and not QUESTION.search(text):
         return Reading(Intent.other)
+    return _faq_or_other(text)
+
+
+def _faq_or_other(text: str) -> Reading:
+    """Only questions, asks and statements of one's own account go to the FAQ; a
+    reminder to the group (大家记得...) or a remark about the weather does not."""
+    if not ASK.search(text) and (ADDRESSEE.search(text) or not OWN_MATTER.search(text)):
+        return Reading(Intent.other)
     return Reading(Intent.faq, ask_faq=True)
+
+
+def _informs(text: str) -> bool:
+    """A planned outage told to the group (a notice posted, a reminder), not asked about."""
+    if ASK.search(text) or HEARSAY.search(text):
+        return False
+    return bool(ADDRESSEE.search(text) or NOTICE_POSTED.search(text))
 
 
 def _not_now(text: str, kind: FaultType) -> bool:
@@ -113,7 +147,8 @@ def _not_now(text: str, kind: FaultType) -> bool:
     if kind in OUTAGES:
         if RESTORED.search(text):
             return True
-        if HOW_TO_REPORT.search(text) and not PLACE_HINT.search(text):
+        asks_how = HOW_TO_REPORT.search(text) or (not now and WHERE_TO_SEE.search(text))
+        if asks_how and not PLACE_HINT.search(text):
             return True
         if not now and _planned(text):
             return True
@@ -131,4 +166,6 @@ def _asks_planned_outage(text: str) -> bool:
     """Whether or when a planned outage happens, as opposed to where notices are."""
     if WHERE_TO_SEE.search(text) or PREPAID.search(text):
         return False
-    return _planned(text) and OUTAGE.search(text) is not None
+    if USUALLY.search(text) and not WHEN.search(text):
+        return False  # how planned outages usually go: the FAQ
+    return _planned(text) and bool(OUTAGE.search(text) or PLANNED_STOP.search(text))

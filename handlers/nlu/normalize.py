@@ -18,7 +18,8 @@ _T2S = opencc.OpenCC("t2s")
 # Full-width ASCII block (！ to ～) to ASCII, ideographic space to space.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # OpenCC writes some everyday Cantonese characters in a rare form; keep the usual one.
-_CANTONESE = str.maketrans({"𠮶": "嗰"})
+# 著 stays 著 after t2s, but in 著火, 唔著, 著晒灯 it is the 着 the rules look for.
+_CANTONESE = str.maketrans({"𠮶": "嗰", "㶶": "燶", "著": "着"})
 _TYPO_RE = re.compile("|".join(sorted(map(re.escape, TYPOS), key=len, reverse=True)))
 
 
