@@ -180,3 +180,9 @@ def test_an_admin_keyword_pulls_a_question_to_its_entry(tmp_path):
     kb.entries["tiered-pricing"] = type(entry)(**{**entry.__dict__, "keywords": ["打八折"]})
     after = FaqMatcher(kb).match("电费可以打八折吗")
     assert after is not None and after.id == "tiered-pricing"
+
+
+def test_what_a_question_sets_aside_with_besides_does_not_pull_the_match(matcher):
+    found = matcher.match("除了营业厅 还可以去哪里交电费")
+    assert found is None or found.id == "pay-methods"
+    assert matcher.match("营业厅几点开门") is not None

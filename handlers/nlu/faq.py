@@ -46,6 +46,8 @@ _FILLER = re.compile(
     r"[啊呀吗呢吧啦哦喔嘛咧哈呗哇嗯噢㗎啩喎啰咯嘞呃诶哎唉丫哩嘅咩]"
 )
 _RUN = re.compile(r"[^\W_]+")
+# "Besides X, ..." asks about something other than X: X must not pull the match.
+_EXCEPT = re.compile(r"除了[^,，。!！?？\s]{1,10}?(?=还|以外|之外|外|[,，\s]|$)")
 # A thank-you with no question in it closes a conversation; it asks nothing.
 _THANKS = re.compile(r"谢谢|多谢|唔该晒|辛苦|感谢|thank")
 _QUESTION = re.compile(
@@ -167,6 +169,7 @@ class FaqMatcher:
 
     def signals(self, normalized: str) -> tuple[list[float], list[float], list[float], dict]:
         """Per entry (in `self.ids` order): nearest-example similarity, coverage, keyword boost."""
+        normalized = _EXCEPT.sub("", normalized)
         n = len(self.ids)
         nearest, cover, boost = [0.0] * n, [0.0] * n, [0.0] * n
         dots: dict[int, float] = {}
