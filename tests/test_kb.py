@@ -235,3 +235,12 @@ def test_ask_command_says_why_it_would_not_answer():
     result = CliRunner().invoke(cli, ["ask", "燃气费怎么交"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "out of scope: 燃气" in result.output
+
+
+def test_nearly_the_same_question_in_two_entries_is_a_collision_warning(tmp_path):
+    a = GOOD.format(id="a").replace('"电费怎么交",', '"请问营业厅星期六几点开门",')
+    b = GOOD.format(id="b").replace('"电费怎么交",', '"请问营业厅星期六几点开门啊",')
+    write(tmp_path, "a.md", a)
+    write(tmp_path, "b.md", b)
+    warnings = [w for w in check_kb(tmp_path)[1] if "collides" in w]
+    assert f"{tmp_path / 'b.md'}:5: question '请问营业厅星期六几点开门啊' collides" in warnings[0]

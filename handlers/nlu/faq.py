@@ -29,7 +29,7 @@ import rjieba
 from handlers.nlu.kb import KnowledgeBase
 
 # Blend of the three signals, and when to answer; tuned by leave-one-out over
-# the KB's own example questions (bench/faq_accuracy.py --loo), not the dev set.
+# the KB's own example questions (bench/faq_accuracy.py --folds 5), not the dev set.
 W_NEAREST, W_COVER, KEYWORD_BOOST, KEYWORD_CAP = 0.3, 0.4, 0.1, 2.5
 COVER_PRIOR = 3.0  # pseudo-weight, so a one-word message cannot be "fully covered"
 THRESHOLD, MARGIN = 0.1, 0.03

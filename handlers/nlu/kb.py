@@ -30,6 +30,7 @@ from handlers.nlu.kb_text import (
 
 MIN_QUESTIONS = 8
 PLACEHOLDER = "【请管理员填写"
+NEAR_DUPLICATE = 0.75  # share of bigrams two questions hold in common to collide
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -232,21 +233,30 @@ def _entry_warnings(path: Path, lines: list[str], h: EntryHeader) -> list[str]:
 
 
 def collisions(kb: KnowledgeBase) -> list[str]:
-    """Warnings for example questions that read the same in two entries."""
-    seen: dict[str, tuple[Entry, str]] = {}
-    warnings = []
+    """Warnings for example questions of two entries that read the same, or nearly.
+
+    Nearly: after normalising, at least NEAR_DUPLICATE of their character bigrams
+    are shared, so the matcher cannot tell the two entries apart on them.
+    """
+    items = []
     for entry in kb.entries.values():
         for q in entry.questions:
             key = re.sub(r"[\W_]+", "", kb.normalize(q))
-            other = seen.get(key)
-            if other is not None and other[0].id != entry.id:
-                a, aq = other
+            items.append((entry, q, key, frozenset(key[i : i + 2] for i in range(len(key) - 1))))
+    warnings = []
+    for n, (entry, q, key, grams) in enumerate(items):
+        for other, oq, okey, ograms in items[:n]:
+            if other.id == entry.id:
+                continue
+            same = key == okey or (
+                grams and len(grams & ograms) >= NEAR_DUPLICATE * len(grams | ograms)
+            )
+            if same:
                 warnings.append(
                     f"{entry.path}:{_line_of_text(_lines(entry.path), q)}: question {q!r} "
-                    f"collides with {aq!r} in {a.path}:{_line_of_text(_lines(a.path), aq)} "
-                    f"({a.id})"
+                    f"collides with {oq!r} in {other.path}:{_line_of_text(_lines(other.path), oq)} "
+                    f"({other.id})"
                 )
-            seen.setdefault(key, (entry, q))
     return warnings
 
 
