@@ -186,3 +186,10 @@ def test_what_a_question_sets_aside_with_besides_does_not_pull_the_match(matcher
     found = matcher.match("除了营业厅 还可以去哪里交电费")
     assert found is None or found.id == "pay-methods"
     assert matcher.match("营业厅几点开门") is not None
+
+
+def test_an_entry_that_requires_a_word_does_not_answer_without_it(matcher):
+    assert matcher.match("昨天停电是什么原因") is None
+    assert matcher.explain("昨天停电是什么原因").reason.startswith("trip-selfcheck requires one of")
+    found = matcher.match("昨天跳闸是什么原因")
+    assert found is not None and found.id == "trip-selfcheck"

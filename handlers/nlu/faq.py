@@ -27,6 +27,7 @@ import ahocorasick
 import rjieba
 
 from handlers.nlu.kb import KnowledgeBase
+from handlers.nlu.kb_text import automaton, automaton_of, find_all
 
 # Blend of the three signals, and when to answer; tuned by leave-one-out over
 # the KB's own example questions (bench/faq_accuracy.py --folds 5), not the dev set.
@@ -85,14 +86,18 @@ class FaqMatcher:
             self._jieba.add_word(word, None, None)
         self._build_index()
         self._keywords = self._keyword_index()
-        self._out_of_scope = _automaton(kb.normalize(w) for w in kb.topics.out_of_scope)
+        # An entry with `requires` competes only when the message says one of those words.
+        self._requires = [
+            automaton(kb.normalize(w) for w in kb.entries[eid].requires) for eid in self.ids
+        ]
+        self._out_of_scope = automaton(kb.normalize(w) for w in kb.topics.out_of_scope)
         power = {kb.normalize(w) for w in kb.topics.power_words}
         # A one-character power word (电) shows the topic, but cannot override
         # 手机没电 or 电话费: only a real word (电费, 电表) can.
-        self._power_words = _automaton(w for w in power if len(w) > 1)
+        self._power_words = automaton(w for w in power if len(w) > 1)
         anchors = power | {kb.normalize(w) for w in kb.topics.topic_words}
         anchors |= {kb.normalize(k) for e in kb.entries.values() for k in e.keywords}
-        self._anchors = _automaton(anchors)
+        self._anchors = automaton(anchors)
 
     def _keyword_index(self) -> ahocorasick.Automaton | None:
         """Keyword -> (entry index, weight); a keyword many entries' questions use weighs less."""
@@ -105,7 +110,7 @@ class FaqMatcher:
             for k in {self.kb.normalize(k) for k in self.kb.entries[eid].keywords}:
                 shared = sum(1 for j, t in enumerate(texts) if j != i and k in t)
                 owners[k].append((i, 1.0 / (1 + shared)))
-        return _automaton_of(owners.items())
+        return automaton_of(owners.items())
 
     def features(self, normalized: str) -> dict[str, bool]:
         """Character bigrams (False) and jieba words (True).
@@ -196,7 +201,7 @@ class FaqMatcher:
         qmass += COVER_PRIOR
         cover = [c / qmass for c in cover]
         hits: dict[int, list[str]] = defaultdict(list)
-        for word, owners in _find_all(self._keywords, normalized):
+        for word, owners in find_all(self._keywords, normalized):
             for i, weight in owners:
                 if word not in hits[i]:
                     hits[i].append(word)
@@ -205,14 +210,14 @@ class FaqMatcher:
 
     def out_of_scope(self, normalized: str) -> str | None:
         """The out-of-scope topic the message is about, unless it also names a power word."""
-        found = next((w for w, _ in _find_all(self._out_of_scope, normalized)), None)
-        if found and next(_find_all(self._power_words, normalized), None):
+        found = next((w for w, _ in find_all(self._out_of_scope, normalized)), None)
+        if found and next(find_all(self._power_words, normalized), None):
             return None
         return found
 
     def on_topic(self, normalized: str) -> bool:
         """Does the message hold a power word or an entry keyword?"""
-        return next(_find_all(self._anchors, normalized), None) is not None
+        return next(find_all(self._anchors, normalized), None) is not None
 
     def match(self, text: str) -> FaqMatch | None:
         """The entry that answers `text`, or None when out of scope or unsure."""
@@ -232,11 +237,18 @@ class FaqMatcher:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         ranking = [(self.ids[i], round(scores[i], 3)) for i in order]
         keywords = {self.ids[i]: words for i, words in hits.items()}
-        why = self._refusal(normalized) or _doubt(ranking)
+        why = self._refusal(normalized) or _doubt(ranking) or self._unmet(order[0], normalized)
         verdict = None
         if why is None:
             verdict = FaqMatch(ranking[0][0], ranking[0][1], ranking[1 : 1 + RUNNERS_UP])
         return Explanation(text, normalized, verdict, ranking, why or "answered", keywords)
+
+    def _unmet(self, i: int, normalized: str) -> str | None:
+        """Why entry i may not answer: it requires a word the message does not say."""
+        required = self._requires[i]
+        if required is None or next(find_all(required, normalized), None) is not None:
+            return None
+        return f"{self.ids[i]} requires one of: {' '.join(self.kb.entries[self.ids[i]].requires)}"
 
     def _refusal(self, normalized: str) -> str | None:
         """Why the FAQ must not answer this message whatever it scores, or None."""
@@ -265,29 +277,6 @@ def _doubt(ranking: list[tuple[str, float]]) -> str | None:
 
 def _is_thanks(normalized: str) -> bool:
     return _THANKS.search(normalized) is not None and _QUESTION.search(normalized) is None
-
-
-def _automaton(words) -> ahocorasick.Automaton | None:
-    return _automaton_of((w, None) for w in words)
-
-
-def _automaton_of(pairs) -> ahocorasick.Automaton | None:
-    """An Aho-Corasick automaton of word -> (word, value); None when there are no words."""
-    a = ahocorasick.Automaton()
-    for word, value in pairs:
-        if word:
-            a.add_word(word, (word, value))
-    if len(a) == 0:
-        return None
-    a.make_automaton()
-    return a
-
-
-def _find_all(automaton: ahocorasick.Automaton | None, text: str):
-    """(word, value) for every occurrence, overlapping ones included."""
-    if automaton is None:
-        return iter(())
-    return (found for _, found in automaton.iter(text))
 
 
 def _dictionary_words(kb: KnowledgeBase) -> set[str]:

@@ -1,7 +1,7 @@
 """The FAQ knowledge base: load and check the files in kb/ that admins edit.
 
 An entry is one Markdown file: a TOML header between two `+++` lines (id,
-title, example questions, keywords), then the answer. TOML because the standard
+title, example questions, keywords, optionally words it requires), then the answer. TOML because the standard
 library reads it, the bot's config is TOML too, a list of questions is one
 string a line, and its parse errors carry line numbers; there is no YAML
 indentation or type guessing to trip over. Two plain-text files sit beside the
@@ -43,6 +43,7 @@ class EntryHeader(BaseModel):
     title: str = Field(min_length=1)
     questions: list[str] = Field(min_length=MIN_QUESTIONS)
     keywords: list[str] = []
+    requires: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Entry:
     answer: str
     path: Path
     line: int = 1  # where the header starts, for messages about the entry as a whole
+    requires: list[str] = field(default_factory=list)  # answer only if one of these is said
 
 
 @dataclass
@@ -175,7 +177,14 @@ def read_entry(path: Path) -> tuple[Entry | None, list[str], list[str]]:
         return None, problems, []
     warnings = _entry_warnings(path, lines, header)
     entry = Entry(
-        header.id, header.title, header.questions, header.keywords, answer, path, start + 1
+        header.id,
+        header.title,
+        header.questions,
+        header.keywords,
+        answer,
+        path,
+        start + 1,
+        header.requires,
     )
     return entry, [], warnings
 
@@ -202,7 +211,7 @@ def _describe(path: Path, header: list[str], start: int, err: dict) -> str:
 
 def _list_problems(path: Path, header: list[str], h: EntryHeader) -> list[str]:
     problems = []
-    for key in ("questions", "keywords"):
+    for key in ("questions", "keywords", "requires"):
         for i, text in enumerate(getattr(h, key)):
             if not text.strip():
                 line = _line_of_key(header, key, 0)

@@ -4,16 +4,19 @@
 one standard word, so an example question written one way matches a message
 written another. `out-of-scope.txt` lists topics the FAQ must not answer (water,
 gas, phone bills...) and the power words that override them. Both read one item
-a line, so every problem has a line number.
+a line, so every problem has a line number. The Aho-Corasick helpers at the end
+find all those words in a message in one pass.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import opencc
@@ -138,3 +141,27 @@ def read_topics(dir: Path) -> tuple[TopicLists, list[str]]:
         elif section in TOPIC_SECTIONS:
             getattr(topics, section.replace("-", "_")).append(basic_normalize(line))
     return topics, problems
+
+
+def automaton(words: Iterable[str]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton of the words; None when there are none."""
+    return automaton_of((w, None) for w in words)
+
+
+def automaton_of(pairs: Iterable[tuple[str, Any]]) -> ahocorasick.Automaton | None:
+    """An Aho-Corasick automaton of word -> (word, value); None when there are no words."""
+    a = ahocorasick.Automaton()
+    for word, value in pairs:
+        if word:
+            a.add_word(word, (word, value))
+    if len(a) == 0:
+        return None
+    a.make_automaton()
+    return a
+
+
+def find_all(automaton: ahocorasick.Automaton | None, text: str) -> Iterator[tuple[str, Any]]:
+    """(word, value) for every occurrence, overlapping ones included."""
+    if automaton is None:
+        return iter(())
+    return (found for _, found in automaton.iter(text))
