@@ -47,6 +47,7 @@ _FILLER = re.compile(
     r"[啊呀吗呢吧啦哦喔嘛咧哈呗哇嗯噢㗎啩喎啰咯嘞呃诶哎唉丫哩嘅咩]"
 )
 _RUN = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
 # "Besides X, ..." asks about something other than X: X must not pull the match.
 _EXCEPT = re.compile(r"除了[^,，。!！?？\s]{1,10}?(?=还|以外|之外|外|[,，\s]|$)")
 # A thank-you with no question in it closes a conversation; it asks nothing.
@@ -82,6 +83,9 @@ class FaqMatcher:
         self.kb = kb
         self.ids = sorted(kb.entries)
         self._jieba = rjieba.Jieba()
+        # Numbers the examples use (95598, 12398) are words; amounts and dates are noise.
+        texts = [kb.normalize(t) for e in kb.entries.values() for t in [*e.questions, *e.keywords]]
+        self._numbers = {n for t in texts for n in _NUMBER.findall(t)}
         for word in _dictionary_words(kb):
             self._jieba.add_word(word, None, None)
         self._build_index()
@@ -118,7 +122,8 @@ class FaqMatcher:
         Bigrams survive odd segmentation and typos; words carry more weight.
         """
         feats: dict[str, bool] = {}
-        for run in _RUN.findall(_FILLER.sub("", normalized)):
+        text = _NUMBER.sub(lambda m: m.group() if m.group() in self._numbers else " ", normalized)
+        for run in _RUN.findall(_FILLER.sub("", text)):
             for i in range(len(run) - 1):
                 feats[run[i : i + 2]] = False
             for word in self._jieba.cut(run):
