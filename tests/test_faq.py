@@ -197,6 +197,6 @@ def test_an_entry_that_requires_a_word_does_not_answer_without_it(matcher):
 
 def test_amounts_in_a_message_do_not_change_its_score(matcher):
     with_amounts = matcher.match("这个月电费居然要680 以前都是200左右 怎么会贵这么多")
-    without = matcher.match("这个月电费居然要 以前都是左右 怎么会贵这么多")
+    without = matcher.match("这个月电费居然要 以前都是 左右 怎么会贵这么多")
     assert with_amounts is not None and with_amounts.id == "bill-high"
     assert without is not None and with_amounts.score == without.score
