@@ -27,8 +27,9 @@ MAX_SEND_WAIT_SECONDS = 300
 OPEN_STATES = ("open", "assigned", "accepted", "arrived")
 
 
-class Ticket(BaseModel):
-    id: int
+class NewTicket(BaseModel):
+    """A ticket as a report opens it."""
+
     source_message_id: str
     community: str | None = None
     building: str | None = None
@@ -42,10 +43,16 @@ class Ticket(BaseModel):
     group_id: str | None = None
     group_topic: str | None = None
     text: str
-    state: str
-    worker_id: str | None = None
     created_at: datetime
     due_at: datetime | None = None
+
+
+class Ticket(NewTicket):
+    """A stored ticket: where it stands and who has it."""
+
+    id: int
+    state: str
+    worker_id: str | None = None
     updated_at: datetime | None = None
     note: str | None = None
 
@@ -58,24 +65,6 @@ class Ticket(BaseModel):
         if self.group_id is None:
             return None
         return Conversation.group(self.group_id, self.group_topic)
-
-
-class NewTicket(BaseModel):
-    source_message_id: str
-    community: str | None = None
-    building: str | None = None
-    unit: str | None = None
-    room: str | None = None
-    fault_type: str | None = None
-    urgent: bool = False
-    team: str | None = None
-    reporter_id: str
-    reporter_name: str = ""
-    group_id: str | None = None
-    group_topic: str | None = None
-    text: str
-    created_at: datetime
-    due_at: datetime | None = None
 
 
 class TicketEvent(BaseModel):

@@ -42,6 +42,7 @@ TAKEN_FROM = "工单 #{id} 已改由{target}处理，您不用再去了。"
 NO_TICKET = "没有找到工单 {id}，请核对单号。"
 NOT_YOURS = "工单 #{id} 不是派给您的（现由{owner}负责），如需接手请让对方转单或联系管理员。"
 OTHER_TEAM = "工单 #{id} 属于其他班组，不能直接接单；如需接手请让管理员派单。"
+TAKE_FIRST = "请先回复「接单 {id}」接下这张工单。"
 ALREADY = "工单 #{id} 当前状态：{state}，不需要再操作。"
 CLOSED = "工单 #{id} 已经完成了。"
 USAGE = "请这样回复：{usage}"
@@ -183,32 +184,38 @@ async def accept_ticket(msg: Incoming, ctx: Context) -> str:
     return ACCEPTED_WORKER.format(id=ticket.id, due=due, address=ticket_address(ticket, ctx.config))
 
 
-@router.message(in_private, has_role(Role.worker), command("到达"))
-async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
-    ticket = _load(ctx, command_args(msg.text, "到达"), "到达 12")
+def _own_ticket(msg: Incoming, ctx: Context, args: list[str], usage: str) -> Ticket | str:
+    """The ticket named in a worker's command, if it is theirs; else what to tell them."""
+    ticket = _load(ctx, args, usage)
     if isinstance(ticket, str):
         return ticket
     me = ctx.config.worker(msg.sender.id)
     if ticket.worker_id != me.id:
-        return _may_act(ticket, me, ctx) or NOT_YOURS.format(id=ticket.id, owner="其他师傅")
+        return _may_act(ticket, me, ctx) or TAKE_FIRST.format(id=ticket.id)
+    return ticket
+
+
+@router.message(in_private, has_role(Role.worker), command("到达"))
+async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
+    ticket = _own_ticket(msg, ctx, command_args(msg.text, "到达"), "到达 12")
+    if isinstance(ticket, str):
+        return ticket
     if ticket.state == "arrived":
         return ALREADY.format(id=ticket.id, state=STATE_WORDS[ticket.state])
-    ticket = ctx.store.arrive_ticket(ticket.id, me.id, ctx.now())
-    await tell_reporter(ticket, ARRIVED_RESIDENT.format(id=ticket.id, worker=f"{me.name}师傅"), ctx)
+    ticket = ctx.store.arrive_ticket(ticket.id, msg.sender.id, ctx.now())
+    worker = worker_label(ctx.config, msg.sender.id)
+    await tell_reporter(ticket, ARRIVED_RESIDENT.format(id=ticket.id, worker=worker), ctx)
     return ARRIVED_WORKER.format(id=ticket.id)
 
 
 @router.message(in_private, has_role(Role.worker), command("完成"))
 async def complete_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "完成")
-    ticket = _load(ctx, args, "完成 12 处理情况")
+    ticket = _own_ticket(msg, ctx, args, "完成 12 处理情况")
     if isinstance(ticket, str):
         return ticket
-    me = ctx.config.worker(msg.sender.id)
-    if ticket.worker_id != me.id:
-        return _may_act(ticket, me, ctx) or NOT_YOURS.format(id=ticket.id, owner="其他师傅")
     note = " ".join(args[1:]).strip()
-    ticket = ctx.store.complete_ticket(ticket.id, me.id, ctx.now(), note)
+    ticket = ctx.store.complete_ticket(ticket.id, msg.sender.id, ctx.now(), note)
     await tell_reporter(ticket, DONE_RESIDENT.format(id=ticket.id, note=note or DONE_NO_NOTE), ctx)
     return DONE_WORKER.format(id=ticket.id)
 

@@ -121,3 +121,14 @@ async def test_worker_commands_in_a_group_are_sent_to_private(bot):
     await report(bot)
     sent = await bot.say("接单 1", sender=LI, group=GROUP)
     assert "私聊" in sent[0].text and bot.store.ticket(1).state == "assigned"
+
+
+async def test_arriving_on_an_untaken_ticket_of_your_team_asks_you_to_take_it_first(bot):
+    await bot.say("下班", sender=LI)
+    await bot.say("下班", sender=WANG)
+    await report(bot)
+    await bot.say("上班", sender=LI)
+
+    sent = await bot.say("到达 1", sender=LI)
+    assert "请先回复「接单 1」" in to_person(sent, LI)[0].text
+    assert bot.store.ticket(1).state == "open"

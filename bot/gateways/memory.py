@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.gateways.base import Gateway, GatewayError
@@ -35,29 +36,10 @@ class MemoryGateway(Gateway):
             raise GatewayError("memory gateway is not accepting sends")
         self.sent.append(out)
 
-    async def push(
-        self,
-        text: str,
-        *,
-        sender: str = "resident-1",
-        name: str | None = None,
-        group: str | None = None,
-        kind: Kind = Kind.text,
-        mentioned: bool = False,
-        message_id: str | None = None,
-    ) -> list[Outgoing]:
-        """Deliver one message as `sender` in `group` (a topic) or privately; return the replies."""
-        msg = self.message(
-            text,
-            sender=sender,
-            name=name,
-            group=group,
-            kind=kind,
-            mentioned=mentioned,
-            message_id=message_id,
-        )
+    async def push(self, text: str, **how: Any) -> list[Outgoing]:
+        """Deliver one message (see `message` for who, where and what kind); return the replies."""
         before = len(self.sent)
-        await self.deliver(msg)
+        await self.deliver(self.message(text, **how))
         return self.sent[before:]
 
     def message(
