@@ -185,7 +185,8 @@ def ask(question: str, kb_dir: str | None) -> None:
 
     Example: powerbot ask "老人不会用手机怎么交电费"
     """
-    from bot.config import DEFAULT_KB_DIR
+    from bot.config import DEFAULT_KB_DIR, Station
+    from handlers.faq import chat_text
     from handlers.nlu.faq import FaqMatcher, format_explanation
     from handlers.nlu.kb import KBError, load_kb
 
@@ -194,7 +195,9 @@ def ask(question: str, kb_dir: str | None) -> None:
     except KBError as e:
         click.echo("知识库错误 / kb error:\n" + "\n".join(e.problems), err=True)
         sys.exit(2)
-    click.echo(format_explanation(FaqMatcher(knowledge).explain(question), knowledge))
+    explanation = FaqMatcher(knowledge).explain(question)
+    hotline = Station().hotline
+    click.echo(format_explanation(explanation, knowledge, lambda md: chat_text(md, hotline)))
 
 
 @cli.command()

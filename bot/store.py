@@ -14,92 +14,24 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel
 from sqlite_utils import Database
 
 from bot import migrations
 from bot.messages import Conversation, Incoming, Mention, Outgoing
+from bot.records import (
+    OPEN_STATES,
+    NewTicket,
+    OutboxItem,
+    PendingReport,
+    Ticket,
+    TicketEvent,
+    WorkerState,
+)
 
 log = logging.getLogger(__name__)
 
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
-OPEN_STATES = ("open", "assigned", "accepted", "arrived")
-
-
-class NewTicket(BaseModel):
-    """A ticket as a report opens it."""
-
-    source_message_id: str
-    community: str | None = None
-    building: str | None = None
-    unit: str | None = None
-    room: str | None = None
-    fault_type: str | None = None
-    urgent: bool = False
-    team: str | None = None
-    reporter_id: str
-    reporter_name: str = ""
-    group_id: str | None = None
-    group_topic: str | None = None
-    text: str
-    created_at: datetime
-    due_at: datetime | None = None
-
-
-class Ticket(NewTicket):
-    """A stored ticket: where it stands and who has it."""
-
-    id: int
-    state: str
-    worker_id: str | None = None
-    updated_at: datetime | None = None
-    note: str | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def group(self) -> Conversation | None:
-        if self.group_id is None:
-            return None
-        return Conversation.group(self.group_id, self.group_topic)
-
-
-class TicketEvent(BaseModel):
-    ticket_id: int
-    at: datetime
-    actor_id: str | None
-    actor_role: str | None
-    action: str
-    detail: str | None = None
-
-
-class OutboxItem(BaseModel):
-    id: int
-    out: Outgoing
-    attempts: int
-    next_attempt_at: datetime | None = None
-
-    def due(self, now: datetime) -> bool:
-        return self.next_attempt_at is None or self.next_attempt_at <= now
-
-
-class WorkerState(BaseModel):
-    id: str
-    name: str
-    team: str
-    leader: bool
-    on_duty: bool
-
-
-class PendingReport(BaseModel):
-    id: int
-    message: Incoming
-    understanding: dict
-    created_at: datetime
-    expires_at: datetime
 
 
 def _iso(when: datetime | None) -> str | None:

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot.config import CommunityKind, Config
 from bot.messages import Incoming, Kind
+from bot.records import Ticket
 from bot.router import Context
-from bot.store import Ticket
 from handlers.nlu.models import Address, Understanding
 
 FAULT_WORDS = {

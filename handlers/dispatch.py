@@ -14,8 +14,8 @@ import logging
 
 from bot.config import Worker
 from bot.messages import Incoming, Mention
+from bot.records import Ticket
 from bot.router import Context, Role, Router, command, command_args, has_role, in_private
-from bot.store import Ticket
 from handlers.common import FAULT_WORDS, STATE_WORDS, local_time, ticket_address, worker_label
 
 router = Router(name=__name__)

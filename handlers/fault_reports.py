@@ -10,8 +10,8 @@ import logging
 from datetime import timedelta
 
 from bot.messages import Incoming, Mention
+from bot.records import NewTicket, Ticket
 from bot.router import SKIP, Context, Router
-from bot.store import NewTicket, Ticket
 from handlers.common import (
     STATE_WORDS,
     community_kind,

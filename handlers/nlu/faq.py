@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -302,8 +303,11 @@ def _dictionary_words(kb: KnowledgeBase) -> set[str]:
     return {w for w in words if len(w) > 1}
 
 
-def format_explanation(e: Explanation, kb: KnowledgeBase) -> str:
-    """The text `powerbot ask` prints: verdict, score, runners-up, keywords, the answer."""
+def format_explanation(
+    e: Explanation, kb: KnowledgeBase, render: Callable[[str], str] = str.strip
+) -> str:
+    """The text `powerbot ask` prints: verdict, score, runners-up, keywords, the answer
+    (through `render`, so it reads as residents will see it)."""
     lines = [f"问题 question:    {e.text}", f"规范化 normalized: {e.normalized}"]
     if e.match is None:
         lines.append(f"不回答 no answer: {e.reason}")
@@ -316,5 +320,5 @@ def format_explanation(e: Explanation, kb: KnowledgeBase) -> str:
     for eid, words in e.keywords.items():
         lines.append(f"关键词 keywords:  {eid}: {' '.join(words)}")
     if e.match is not None:
-        lines += ["", kb.entries[e.match.id].answer]
+        lines += ["", render(kb.entries[e.match.id].answer)]
     return "\n".join(lines)
