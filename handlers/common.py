@@ -23,10 +23,10 @@ FAULT_WORDS = {
 }
 
 STATE_WORDS = {
-    "open": "待派单",
-    "assigned": "已派单，等师傅接单",
-    "accepted": "师傅已接单，正在赶来",
-    "arrived": "师傅已到现场处理",
+    "open": "正在安排师傅",
+    "assigned": "已派给{worker}，等师傅接单",
+    "accepted": "{worker}已接单，正在赶来",
+    "arrived": "{worker}已到现场处理",
     "done": "已修好",
 }
 
@@ -75,6 +75,11 @@ def local_time(when: datetime | None, config: Config) -> str:
     if when is None:
         return "—"
     return when.astimezone(ZoneInfo(config.bot.timezone)).strftime("%H:%M")
+
+
+def ticket_state(ticket: Ticket, config: Config) -> str:
+    """Where a ticket stands, in words: 李明师傅已接单，正在赶来."""
+    return STATE_WORDS[ticket.state].format(worker=worker_label(config, ticket.worker_id))
 
 
 def worker_label(config: Config, worker_id: str | None) -> str:

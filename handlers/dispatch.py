@@ -16,7 +16,7 @@ from bot.config import Worker
 from bot.messages import Incoming, Mention
 from bot.records import Ticket
 from bot.router import Context, Role, Router, command, command_args, has_role, in_private
-from handlers.common import FAULT_WORDS, STATE_WORDS, local_time, ticket_address, worker_label
+from handlers.common import FAULT_WORDS, local_time, ticket_address, ticket_state, worker_label
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ async def accept_ticket(msg: Incoming, ctx: Context) -> str:
     if (refusal := _may_act(ticket, me, ctx)) is not None:
         return refusal
     if ticket.state in ("accepted", "arrived"):
-        return ALREADY.format(id=ticket.id, state=STATE_WORDS[ticket.state])
+        return ALREADY.format(id=ticket.id, state=ticket_state(ticket, ctx.config))
     ticket = ctx.store.accept_ticket(ticket.id, me.id, ctx.now())
     due = local_time(ticket.due_at, ctx.config)
     await tell_reporter(
@@ -201,7 +201,7 @@ async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
     if isinstance(ticket, str):
         return ticket
     if ticket.state == "arrived":
-        return ALREADY.format(id=ticket.id, state=STATE_WORDS[ticket.state])
+        return ALREADY.format(id=ticket.id, state=ticket_state(ticket, ctx.config))
     ticket = ctx.store.arrive_ticket(ticket.id, msg.sender.id, ctx.now())
     worker = worker_label(ctx.config, msg.sender.id)
     await tell_reporter(ticket, ARRIVED_RESIDENT.format(id=ticket.id, worker=worker), ctx)
@@ -255,7 +255,7 @@ def ticket_line(ticket: Ticket, ctx: Context) -> str:
     overdue = ticket.due_at is not None and ticket.due_at < ctx.now() and ticket.state != "arrived"
     return (
         f"#{ticket.id} {ticket_address(ticket, ctx.config)} "
-        f"{FAULT_WORDS.get(ticket.fault_type or 'other', '')}｜{STATE_WORDS[ticket.state]}"
+        f"{FAULT_WORDS.get(ticket.fault_type or 'other', '')}｜{ticket_state(ticket, ctx.config)}"
         f"｜限 {local_time(ticket.due_at, ctx.config)}{' 已超时' if overdue else ''}"
     )
 

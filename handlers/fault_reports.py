@@ -13,12 +13,11 @@ from bot.messages import Incoming, Mention
 from bot.records import NewTicket, Ticket
 from bot.router import SKIP, Context, Router
 from handlers.common import (
-    STATE_WORDS,
     community_kind,
     local_time,
     ticket_address,
+    ticket_state,
     understand,
-    worker_label,
 )
 from handlers.dispatch import dispatch_new
 from handlers.nlu.models import Address, FaultType, Intent, Understanding
@@ -44,7 +43,7 @@ ADDRESS_ADDED = "已把位置补充到工单 {id}：{address}。"
 ADDRESS_TO_WORKER = "工单 #{id} 补充了位置：{address}"
 PROGRESS_NONE = "没有查到您未完成的报修。如需报修，请直接发地址和情况，例如「3栋2单元501停电了」。"
 PROGRESS = "您的报修进度：\n{lines}"
-PROGRESS_LINE = "工单 {id}（{address}）：{state}{who}，承诺 {due} 前到达"
+PROGRESS_LINE = "工单 {id}（{address}）：{state}，承诺 {due} 前到达"
 COMPLAINT = (
     "非常抱歉给您添麻烦了。您的意见已记录（编号 {id}），并转给供电所负责人，会尽快跟进处理。"
     "也可拨打{hotline}反映。"
@@ -197,8 +196,7 @@ async def answer_progress(msg: Incoming, ctx: Context) -> str:
         PROGRESS_LINE.format(
             id=t.id,
             address=ticket_address(t, ctx.config),
-            state=STATE_WORDS[t.state],
-            who=f"（{worker_label(ctx.config, t.worker_id)}）" if t.worker_id else "",
+            state=ticket_state(t, ctx.config),
             due=local_time(t.due_at, ctx.config),
         )
         for t in tickets
