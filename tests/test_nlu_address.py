@@ -163,3 +163,23 @@ def test_durations_counts_and_temperatures_are_not_addresses() -> None:
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "room"),
+    [
+        ("碧水湾八栋两单元幺零零二冇电", "2", "1002"),
+        ("荔枝园六座两单元两零幺 停电了", "2", "201"),
+        ("碧水湾3栋一单元幺幺零幺停点了", "1", "1101"),
+    ],
+)
+def test_spoken_yao_and_liang_in_a_unit_or_room(text: str, unit: str, room: str) -> None:
+    assert address(text)[2:] == (unit, room)
+
+
+def test_liang_counting_buildings_is_no_building_number() -> None:
+    assert address("碧水湾两栋楼都停电了")[1] is None
+
+
+def test_one_stair_two_homes_is_a_layout_not_a_unit() -> None:
+    assert address("碧水湾一梯两户都没电")[2] is None

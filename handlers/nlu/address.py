@@ -22,12 +22,15 @@ from handlers.nlu.numerals import to_digits
 VILLAGE_MARK, ESTATE_MARK = "\ue000", "\ue001"
 _SHADOW = str.maketrans({ch: group[0] for group in HOMOPHONES for ch in group[1:]})
 
-N = "[0-9零〇○一二三四五六七八九十百]{1,4}"  # a building, unit or group number
-ROOM = "[0-9]{3,4}|[零〇○一二三四五六七八九幺]{3,4}"  # a room number, read digit by digit
+N = "[0-9零〇○一二三四五六七八九十百幺]{1,4}"  # a building, unit or group number
+# Spoken digits: 幺 is 1 and 两 is 2 in a room (幺幺零三) or with 单元 (两单元); 两栋
+# counts buildings, so 两 alone is never a building.
+ROOM = "[0-9]{3,4}|[零〇○一二三四五六七八九幺两]{3,4}"  # a room number, read digit by digit
+STAIR = "梯(?!子|级|[0-9一二两三四五六七八九]户)"  # 2梯 is a unit; 一梯两户 is a layout
 _TOKENS = re.compile(
     rf"(?<![\d\-])(?P<sb>\d{{1,3}})\s*[-—_]\s*(?P<su>\d{{1,2}})\s*[-—_]\s*(?P<sr>\d{{3,4}})(?![\d\-])"
     rf"|第?(?P<b>{N}|(?<![A-Za-z])[A-Za-z])\s*(?:号楼|号栋|栋|幢|座|#|[洞冻](?!口|里|穴))"
-    rf"|第?(?P<u>{N})\s*(?:单元|梯(?!子|级))"
+    rf"|第?(?P<u>{N}(?=\s*(?:单元|{STAIR}))|两(?=\s*单元))\s*(?:单元|{STAIR})"
     rf"|(?P<f>{N})\s*(?:楼|层)(?![梯道下上顶面房])"
     rf"|(?P<rm>{ROOM}|[0-9]{{1,5}})\s*(?:室|号房|房(?!子|间|屋|东))"
     rf"|第?(?P<g>{N})\s*(?:组|队|社)(?![织合长员])"

@@ -6,19 +6,21 @@ whether the meter is accurate, the meter-check FAQ); a trip; then, with shared
 equipment (street and stair lights, lifts, chargers) set aside, voltage and
 outages. Shared equipment that failed is `other`, also when the street is dark
 because of it. A plain outage is a household or an area one depending on who else
-has power. The words are in `lexicon`; this module only combines them.
+has power. The words are in `lexicon` and `dangers`; this module only combines them.
 """
 
 from __future__ import annotations
 
 import re
 
+from handlers.nlu import dangers
 from handlers.nlu import lexicon as lx
 from handlers.nlu.lexicon import any_of as _any
 from handlers.nlu.models import FaultType
 
-HAZARD = _any(lx.HAZARD)
+HAZARD = _any(dangers.HAZARD)
 TAMPER = _any(lx.TAMPER)
+GAS_APPLIANCE = _any(lx.GAS_APPLIANCE)
 METER = _any(lx.METER)
 NOT_TRIPPED = _any(lx.NOT_TRIPPED)
 TRIP = _any(lx.TRIP)
@@ -36,13 +38,14 @@ INSIDE = _any(lx.INSIDE)
 OTHERS_HAVE = _any(lx.OTHERS_HAVE)
 SELF_HAS_POWER = _any(lx.SELF_HAS_POWER)
 SELF_OUTAGE = re.compile(f"{lx.SELF}{lx.G}{{0,8}}(?:{'|'.join(lx.OUTAGE)})")
-LIFE_SUPPORT = _any(lx.LIFE_SUPPORT)
+LIFE_SUPPORT = _any(dangers.LIFE_SUPPORT)
 
 OUTAGES = (FaultType.household_outage, FaultType.area_outage)
 
 
 def fault_type(text: str) -> FaultType | None:
     """The kind of fault the text describes, or None when it names no power problem."""
+    text = GAS_APPLIANCE.sub("气", text)
     if HAZARD.search(text):
         return FaultType.hazard
     if TAMPER.search(text):

@@ -52,15 +52,23 @@ USUALLY = _any(cues.USUALLY)
 WHEN = _any(cues.WHEN)
 WHEN_NEAR = _near_outage(cues.WHEN, ["停电", "断电", "停"])
 NOW = _any(cues.NOW)
+NOW_EVENT = _any(cues.NOW_EVENT)
+TODAY = _any(cues.TODAY)
 PAST_NEAR = _near_outage(cues.PAST, after=False)
 PERIOD_NEAR = re.compile(f"(?:{_alt(OUTAGE_WORDS)}){G}{{0,2}}(?:{_alt(cues.PERIOD)})")
 ONGOING = _any(cues.ONGOING)
+SOLVED = re.compile(f"(?:{_alt(cues.SOLVED)}){cues.SOLVED_END}")
+STILL_WRONG = _any(cues.STILL_WRONG)
 AGAIN = _any(cues.AGAIN)
 RESTORED = _any(cues.RESTORED)
 PROGRESS_STRONG = _any(cues.PROGRESS_STRONG)
 PROGRESS_WEAK = _any(cues.PROGRESS_WEAK)
 COMPLAINT = _any(cues.COMPLAINT)
 COMPLAINT_HOW = _any(cues.COMPLAINT_HOW)
+FRUSTRATED = _any(cues.FRUSTRATED)
+SERVICE = _any(cues.SERVICE)
+NOT_COMPLAINT = _any(cues.NOT_COMPLAINT)
+JOKING = _any(cues.JOKING)
 WHERE_TO_SEE = _any(cues.WHERE_TO_SEE)
 HOW_TO_REPORT = _any(cues.HOW_TO_REPORT)
 PLACE_HINT = _any(cues.PLACE_HINT)
@@ -94,9 +102,12 @@ def read(text: str) -> Reading:
     kind = fault_type(text)
     if kind in OUTAGES and PREPAID.search(text):
         kind = FaultType.meter  # a card meter that gives no power after a top-up
+    if kind not in (None, FaultType.hazard) and (after := _solved(text)) is not None:
+        # Fixed it already: only a question left (合上就好了，点解会跳?) is for the FAQ.
+        return _faq_or_other(text) if QUESTION.search(after) else Reading(Intent.other)
     if kind is not None and not _not_now(text, kind):
         return Reading(Intent.fault_report, kind, is_urgent(text, kind))
-    if COMPLAINT.search(text) and not COMPLAINT_HOW.search(text):
+    if _complains(text):
         off_topic = OFF_TOPIC.search(text) and not POWER_TOPIC.search(text)
         return Reading(Intent.other if off_topic else Intent.complaint)
     if ARREARS.search(text) or PREPAID.search(text):
@@ -116,6 +127,29 @@ def read(text: str) -> Reading:
     return _faq_or_other(text)
 
 
+def _solved(text: str) -> str | None:
+    """What follows the speaker's own fix (合上就好了, 冇事了), or None when nothing was
+    fixed or something is still wrong after it. Hazards are never retracted here."""
+    ends = [m.end() for m in SOLVED.finditer(text)]
+    if not ends:
+        return None
+    after = text[ends[-1] :]
+    if STILL_WRONG.search(after) or fault_type(after) is not None:
+        return None
+    return after
+
+
+def _complains(text: str) -> bool:
+    """Complains about the service or staff, or says they will: not when asking how to
+    complain, not when saying it is no complaint (不是投诉) or only a joke."""
+    if JOKING.search(text):
+        return False
+    text = NOT_COMPLAINT.sub(" ", text)
+    if COMPLAINT_HOW.search(text):
+        return False
+    return bool(COMPLAINT.search(text) or (FRUSTRATED.search(text) and SERVICE.search(text)))
+
+
 def _faq_or_other(text: str) -> Reading:
     """Only questions, asks and statements of one's own account go to the FAQ; a
     reminder to the group (大家记得...) or a remark about the weather does not."""
@@ -133,7 +167,8 @@ def _informs(text: str) -> bool:
 
 def _not_now(text: str, kind: FaultType) -> bool:
     """True when the fault words do not describe a problem happening now."""
-    now = NOW.search(text) is not None
+    now_time = NOW.search(text) is not None
+    now = now_time or NOW_EVENT.search(text) is not None
     if kind is FaultType.hazard:
         if HYPOTHETICAL.search(text) or SAFETY_TIPS.search(text):
             return True
@@ -154,7 +189,10 @@ def _not_now(text: str, kind: FaultType) -> bool:
             return True
         if PERIOD_NEAR.search(text):
             return True
-        return not now and bool(PAST_NEAR.search(text)) and not ONGOING.search(text)
+        # 上周三突然停电了一下午: the news words tell that day's event, not today's.
+        if now_time or TODAY.search(text) or ONGOING.search(text):
+            return False
+        return bool(PAST_NEAR.search(text))
     return False
 
 
