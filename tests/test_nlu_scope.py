@@ -96,3 +96,36 @@ def test_a_gas_appliance_that_will_not_light_is_no_power_fault(text: str) -> Non
 def test_smoke_or_fire_near_a_gas_appliance_is_still_a_hazard(text: str) -> None:
     u = U.understand(text, VILLAGE_GROUP)
     assert (u.fault_type, u.urgent) == ("hazard", True)
+
+
+@pytest.mark.parametrize(
+    "text", ["空调滴水滴落电箱度", "排插啪的一声，跟着就冇电", "电线被风吹到贴住防盗网"]
+)
+def test_water_on_a_box_a_pop_from_a_socket_and_a_wire_touching_are_hazards(text: str) -> None:
+    u = U.understand(text, ESTATE_GROUP)
+    assert (u.fault_type, u.urgent) == ("hazard", True)
+
+
+def test_a_forced_box_lock_is_tampering() -> None:
+    assert reading("配电箱的锁给人撬坏了") == ("fault_report", "other")
+
+
+@pytest.mark.parametrize("text", ["小区门口道闸冇电，车出唔去", "楼梯感应灯失灵"])
+def test_gates_and_sensor_lights_are_shared_equipment(text: str) -> None:
+    assert reading(text) == ("fault_report", "other")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("屋企冇电，成座都冇", "area_outage"),
+        ("停咗成个钟喇，几时有电", "area_outage"),
+        ("5栋几时恢复供电", "area_outage"),
+    ],
+)
+def test_a_whole_block_and_an_outage_still_going_on(text: str, kind: str) -> None:
+    assert reading(text) == ("fault_report", kind)
+
+
+def test_water_off_for_hours_is_not_a_power_outage() -> None:
+    assert reading("自来水停了两个小时了") == ("other", None)

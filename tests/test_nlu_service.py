@@ -133,3 +133,50 @@ def test_a_hazard_is_never_taken_back() -> None:
 )
 def test_not_a_complaint_says_so(text: str) -> None:
     assert intent(text, WITH_FAQ) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报修两次都冇人嚟，你哋究竟做乜嘢",
+        "之前停电把我家路由器烧坏了，这个谁负责",
+        "抄表的人把我家门口的花踩烂了",
+        "打客服全部系录音，揾唔到人",
+        "琴晚停电停到两点，热到瞓唔着，离晒谱",
+    ],
+)
+def test_accusations_past_damage_and_unreachable_service_are_complaints(text: str) -> None:
+    assert intent(text) == "complaint"
+
+
+@pytest.mark.parametrize("text", ["原来系个灯胆坏咗，害我以为停电", "刚才跳了一下闸，现在正常了"])
+def test_a_false_alarm_or_a_fault_already_gone_is_other(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "other"
+
+
+@pytest.mark.parametrize("text", ["申请增容大概要几天", "报装一般几耐先通电"])
+def test_how_long_a_procedure_takes_is_a_faq_question(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+
+
+def test_will_it_be_off_all_day_is_an_outage_query() -> None:
+    assert intent("下礼拜二系咪停成日") == "outage_query"
+
+
+def test_what_to_do_when_it_thunders_is_a_safety_question() -> None:
+    assert intent("打雷的时候电视插头要不要拔", WITH_FAQ) == "faq"
+
+
+def test_water_in_the_box_now_with_a_question_is_still_a_hazard() -> None:
+    u = U.understand("电箱进水了，要不要拉闸", ESTATE_GROUP)
+    assert (u.intent, u.fault_type, u.urgent) == ("fault_report", "hazard", True)
+
+
+@pytest.mark.parametrize("text", ["师傅话今日嚟换表，究竟几点嚟", "报了停电，师傅出发了没"])
+def test_when_the_worker_comes_after_a_report_is_progress(text: str) -> None:
+    assert intent(text) == "progress_query"
+
+
+@pytest.mark.parametrize("text", ["唔系投诉，想同你哋反映下意见", "想申请峰谷电价"])
+def test_wanting_to_give_feedback_or_apply_is_asked_of_the_faq(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"

@@ -2,10 +2,10 @@
 
 `Understander(config, faq).understand(text, topic)` is the one entry point; it
 has no side effects. The text is normalised once (`normalize`), read by the
-intent and fault rules (`intents`, `faults`, with their words in `lexicon` and
-`cues`) and the address parser (`address`). Questions that are none of fault,
-outage, progress or complaint go to the FAQ matcher, which also decides whether
-a question is in scope at all.
+intent and fault rules (`intents`, `faults`, with their words in `lexicon`,
+`dangers`, `cues` and `followups`) and the address parser (`address`).
+Questions that are none of fault, outage, progress or complaint go to the FAQ
+matcher, which also decides whether a question is in scope at all.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handlers.nlu import cues
+from handlers.nlu import cues, followups
 from handlers.nlu.faults import OUTAGE, OUTAGES, fault_type, is_urgent
 from handlers.nlu.lexicon import OUTAGE as OUTAGE_WORDS
 from handlers.nlu.lexicon import G
@@ -55,22 +55,24 @@ NOW = _any(cues.NOW)
 NOW_EVENT = _any(cues.NOW_EVENT)
 TODAY = _any(cues.TODAY)
 PAST_NEAR = _near_outage(cues.PAST, after=False)
+PAST_DAY = _any(cues.PAST_DAY)
 PERIOD_NEAR = re.compile(f"(?:{_alt(OUTAGE_WORDS)}){G}{{0,2}}(?:{_alt(cues.PERIOD)})")
 ONGOING = _any(cues.ONGOING)
 SOLVED = re.compile(f"(?:{_alt(cues.SOLVED)}){cues.SOLVED_END}")
 STILL_WRONG = _any(cues.STILL_WRONG)
 AGAIN = _any(cues.AGAIN)
 RESTORED = _any(cues.RESTORED)
-PROGRESS_STRONG = _any(cues.PROGRESS_STRONG)
-PROGRESS_WEAK = _any(cues.PROGRESS_WEAK)
-COMPLAINT = _any(cues.COMPLAINT)
-COMPLAINT_HOW = _any(cues.COMPLAINT_HOW)
-FRUSTRATED = _any(cues.FRUSTRATED)
-SERVICE = _any(cues.SERVICE)
-NOT_COMPLAINT = _any(cues.NOT_COMPLAINT)
-JOKING = _any(cues.JOKING)
+PROGRESS_STRONG = _any(followups.PROGRESS_STRONG)
+PROGRESS_WEAK = _any(followups.PROGRESS_WEAK)
+COMPLAINT = _any(followups.COMPLAINT)
+COMPLAINT_HOW = _any(followups.COMPLAINT_HOW)
+FRUSTRATED = _any(followups.FRUSTRATED)
+SERVICE = _any(followups.SERVICE)
+NOT_COMPLAINT = _any(followups.NOT_COMPLAINT)
+JOKING = _any(followups.JOKING)
 WHERE_TO_SEE = _any(cues.WHERE_TO_SEE)
 HOW_TO_REPORT = _any(cues.HOW_TO_REPORT)
+PROCEDURE = _any(cues.PROCEDURE)
 PLACE_HINT = _any(cues.PLACE_HINT)
 PREPAID = _any(cues.PREPAID)
 CHATTER = _any(cues.CHATTER)
@@ -81,8 +83,8 @@ OWN_MATTER = _any(cues.OWN_MATTER)
 HEARSAY = _any(cues.HEARSAY)
 NOTICE_POSTED = _any(cues.NOTICE_POSTED)
 REPORTED = _any(cues.REPORTED)
-OFF_TOPIC = _any(cues.OFF_TOPIC)
-POWER_TOPIC = _any(cues.POWER_TOPIC)
+OFF_TOPIC = _any(followups.OFF_TOPIC)
+POWER_TOPIC = _any(followups.POWER_TOPIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,8 @@ def read(text: str) -> Reading:
         return _faq_or_other(text)
     if HOW_TO_REPORT.search(text) and ASK.search(text) and not REPORTED.search(text):
         return _faq_or_other(text)  # how to report, not a report already made
+    if PROCEDURE.search(text) and not REPORTED.search(text):
+        return _faq_or_other(text)  # how long a procedure takes, not a report's progress
     if PROGRESS_STRONG.search(text):
         return Reading(Intent.progress_query)
     if _asks_planned_outage(text):
@@ -179,6 +183,10 @@ def _not_now(text: str, kind: FaultType) -> bool:
         return True
     if ARREARS.search(text):
         return True
+    # 之前停电把电脑烧坏了，谁负责: a past fault told as a grievance is a complaint.
+    if PAST_DAY.search(text) and not (now_time or TODAY.search(text) or ONGOING.search(text)):
+        if _complains(text):
+            return True
     if kind in OUTAGES:
         if RESTORED.search(text):
             return True
