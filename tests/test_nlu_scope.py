@@ -129,3 +129,38 @@ def test_a_whole_block_and_an_outage_still_going_on(text: str, kind: str) -> Non
 
 def test_water_off_for_hours_is_not_a_power_outage() -> None:
     assert reading("自来水停了两个小时了") == ("other", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("有冇人屋企都冇电？", "area_outage"),
+        ("整个屋企冇电，隔篱有", "household_outage"),
+        ("全屋没电了，总开关没跳", "household_outage"),
+        ("我屋企冇电，对面阿婆屋企有电", "household_outage"),
+        ("是不是只有我屋企冇电", "household_outage"),
+    ],
+)
+def test_whose_home_is_meant(text: str, kind: str) -> None:
+    assert reading(text) == ("fault_report", kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("客厅灯一会儿亮一会儿暗", "voltage"),
+        ("电表上面那个灯一直乱闪", "meter"),
+        ("充咗值都用唔到电", "meter"),
+        ("有人喺楼道飞线充电", "other"),
+        ("屋企跳炸咗", "trip"),
+        ("6栋来点了吗", "area_outage"),
+        ("power off 8栋", "area_outage"),
+    ],
+)
+def test_more_ways_to_say_a_fault(text: str, kind: str) -> None:
+    assert reading(text) == ("fault_report", kind)
+
+
+def test_a_branch_blown_onto_a_wire_is_a_hazard() -> None:
+    u = U.understand("台风把树枝刮到电线上面", VILLAGE_GROUP)
+    assert (u.fault_type, u.urgent) == ("hazard", True)

@@ -180,3 +180,19 @@ def test_when_the_worker_comes_after_a_report_is_progress(text: str) -> None:
 @pytest.mark.parametrize("text", ["唔系投诉，想同你哋反映下意见", "想申请峰谷电价"])
 def test_wanting_to_give_feedback_or_apply_is_asked_of_the_faq(text: str) -> None:
     assert intent(text, WITH_FAQ) == "faq"
+
+
+def test_asking_after_my_report_is_progress() -> None:
+    assert intent("我的报修到底有没有人管") == "progress_query"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["交咗电费但系冇到账", "想知道我家上个月用了几度电", "总闸成日跳，自己可以检查下啲乜"],
+)
+def test_statements_of_ones_own_account_and_self_checks_go_to_the_faq(text: str) -> None:
+    assert intent(text, WITH_FAQ) == "faq"
+
+
+def test_never_warned_before_a_past_outage_is_a_complaint() -> None:
+    assert intent("上礼拜停电都不提前讲，太离谱") == "complaint"

@@ -6,7 +6,7 @@ conventions). Each list is one signal the intent rules in `intents.py` combine.
 
 from __future__ import annotations
 
-from handlers.nlu.lexicon import G
+from handlers.nlu.lexicon import ONLY_ME, G
 
 # A forwarded notice or article: never a report of the sender's own.
 FORWARDED = [
@@ -31,6 +31,7 @@ GENERAL = [
     "怎么判断", "点样判断", "怎么排查", "点样排查",
     "怎么预防", "点样预防", "怎么避免", "如何防止", "怎样防止", "防止", "预防", "避免", f"会{G}{{0,3}}(停电|断电|没电|冇电|跳闸)",
     "可以自己", "自己可以", "能不能自己", "自己点样", "自己怎么",
+    "自己(能|可以|可|要|应该|先)?(查|检查|排查|做|处理|搞|睇)(下|一下)?(些|啲)?(什么|啥|咩|乜|哪些|边度)",
     # Some day, not now: 今后, 问下以后..., 以后如果..., 停电之类的故障.
     "今后", "(问|想知道?|了解|咨询)(下|一下)?(以后|将来)", f"以后{G}{{0,4}}(如果|要是|万一|遇到|碰到|再有|有(?!电))",
     "之类", "这类(故障|问题|情况|事)", "呢类(故障|问题|情况|嘢)",
@@ -77,6 +78,7 @@ WHEN = [
 NOW = [
     f"又{G}{{0,2}}(停|冇|没|无|黑|断)", "现在", "而家", "宜家", "刚刚", "刚才", "头先", "啱啱",
     "一直没电", "到现在", "到而家", "还没来电", "仲未来电", "目前", "这会", "眼下",
+    ONLY_ME,  # 是不是只有我家停电: no plan is for one home
 ]  # fmt: skip
 TODAY = ["今天", "今日", "今晚", "今朝", "今早", "今晨", "今个"]
 # ... or an event told as news (突然停电了). Next to a past day (上周三突然停电) it is
@@ -171,7 +173,7 @@ HOW_TO_REPORT = [
 # A report made earlier: "I reported it this morning".
 REPORTED = [
     "报(了|咗|过)", f"(上午|下午|早上|晚上|昨天|昨晚|琴日|寻日|前天|今朝|刚才|头先|啱先|已经|之前){G}{{0,3}}报",
-    "单号", "工单", "派单",
+    "单号", "工单", "派单", "我(的|嘅)(报修|工单|单)",
 ]  # fmt: skip
 # The message names a home or a place: then it is someone's fault, not a general question.
 PLACE_HINT = [
@@ -198,7 +200,7 @@ QUESTION = [
 REQUEST = [
     "请(?!大家|各位)", "麻烦", "帮我", "帮手", "帮忙", "告诉我", "话我知", "讲下", "说下", "问下", "问一下",
     "教下", "教我", "求", "想了解", "咨询", "了解下", "唔该(?!晒)",
-    "想(要)?(申请|办|办理|开通|取消|增容|过户|报装|开户|更改|改|查|开|装)",
+    "想(要)?(申请|办|办理|开通|取消|增容|过户|报装|开户|更改|改|查|开|装|看|睇|知道)",
     "(想|要)(给你们|同你哋|向你们|跟你们)?(提|反映|反馈)",
 ]  # fmt: skip
 # Said to the whole group: a reminder or a tip for neighbours, not a question to the bot.
@@ -207,6 +209,7 @@ ADDRESSEE = ["大家", "各位", "街坊", "乡亲", "家人们", "兄弟姐妹"
 OWN_MATTER = [
     "我", "本人", "自己", "俺", "(交|缴|充|扣|付|转|买|办|申请|开户|过户|装|报)(咗|了|过|完|好)",
     f"(电费|账单|余额|户号|电表|卡表|度数){G}{{0,6}}(贵|高|多|少|不对|唔对|错|异常|到账|扣|涨|加)",
+    "(没|冇|未|不)到账",
 ]  # fmt: skip
 # Hearsay about an outage asks for confirmation; a notice already posted informs.
 HEARSAY = ["听说", "听讲", "听人讲", "听人说", "有人说", "有人讲"]

@@ -59,7 +59,8 @@ def fault_type(text: str) -> FaultType | None:
     rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", NO_OUTAGE.sub(" ", text)))
     if VOLTAGE.search(rest):
         return FaultType.voltage
-    if OUTAGE.search(rest) and not SELF_HAS_POWER.search(rest):
+    # 隔篱阿叔屋企有电 is the neighbour's home having power, not the speaker's.
+    if OUTAGE.search(rest) and not SELF_HAS_POWER.search(OTHERS_HAVE.sub(" ", rest)):
         # In the dark because a street light is out: the light is the fault.
         if not LIGHT_FAULT.search(text) or POWER_GONE.search(rest):
             return outage_scope(rest)
