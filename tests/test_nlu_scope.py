@@ -164,3 +164,23 @@ def test_more_ways_to_say_a_fault(text: str, kind: str) -> None:
 def test_a_branch_blown_onto_a_wire_is_a_hazard() -> None:
     u = U.understand("台风把树枝刮到电线上面", VILLAGE_GROUP)
     assert (u.fault_type, u.urgent) == ("hazard", True)
+
+
+def test_a_neighbour_saying_the_same_makes_it_an_area_outage() -> None:
+    assert reading("屋企冇电，问过隔篱，佢话都系") == ("fault_report", "area_outage")
+
+
+def test_a_neighbour_saying_the_same_about_having_power_is_no_outage() -> None:
+    assert reading("我家有电，对面也是，就是楼道灯不亮") == ("fault_report", "other")
+
+
+def test_a_shared_charging_point_that_keeps_tripping_is_other() -> None:
+    assert reading("车库的充电桩成日跳，充唔到") == ("fault_report", "other")
+
+
+def test_a_home_socket_that_trips_the_breaker_is_still_a_trip() -> None:
+    assert reading("插座一插就跳闸") == ("fault_report", "trip")
+
+
+def test_a_meter_that_keeps_flashing_is_a_meter_fault() -> None:
+    assert reading("电表一直不停闪，系咪坏咗") == ("fault_report", "meter")

@@ -196,3 +196,27 @@ def test_statements_of_ones_own_account_and_self_checks_go_to_the_faq(text: str)
 
 def test_never_warned_before_a_past_outage_is_a_complaint() -> None:
     assert intent("上礼拜停电都不提前讲，太离谱") == "complaint"
+
+
+def test_cut_today_when_the_notice_said_another_day_is_a_report() -> None:
+    assert intent("公告说周日才停电，怎么今天就停了") == "fault_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["打95598好难打，每次都要等好耐，好烦", "之前装表的工人在我家墙上凿了个窿，一直没人来补"],
+)
+def test_a_hard_to_reach_hotline_and_a_hole_left_by_staff_are_complaints(text: str) -> None:
+    assert intent(text) == "complaint"
+
+
+def test_will_the_worker_come_at_all_is_progress() -> None:
+    assert intent("师傅琴日话今日嚟睇下，究竟嚟唔嚟") == "progress_query"
+
+
+def test_a_breaker_pushed_back_up_after_a_false_alarm_is_other() -> None:
+    assert intent("仲以为停电，原来系总掣跳咗，推返上去就好", WITH_FAQ) == "other"
+
+
+def test_asking_for_notices_earlier_is_a_notice_question_not_a_query() -> None:
+    assert intent("停电通知可以早点发出来吗", WITH_FAQ) == "faq"

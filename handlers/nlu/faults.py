@@ -26,6 +26,7 @@ NOT_TRIPPED = _any(lx.NOT_TRIPPED)
 TRIP = _any(lx.TRIP)
 VOLTAGE = _any(lx.VOLTAGE)
 EQUIPMENT_FAULT = _any(lx.EQUIPMENT_FAULT)
+SHARED_TRIP = _any(lx.SHARED_TRIP)
 LIGHT_FAULT = _any(lx.LIGHT_FAULT)
 BATTERY = _any(lx.BATTERY)
 OUTAGE = _any(lx.OUTAGE)
@@ -52,10 +53,10 @@ def fault_type(text: str) -> FaultType | None:
         return FaultType.other
     if METER.search(text):
         return None if METER_CHECK.search(text) else FaultType.meter
-    if TRIP.search(NOT_TRIPPED.sub(" ", text)):
+    if TRIP.search(SHARED_TRIP.sub(" ", NOT_TRIPPED.sub(" ", text))):
         return FaultType.trip
     # Street lights, lifts and chargers say nothing about the homes' power or voltage.
-    shared = EQUIPMENT_FAULT.search(text) is not None
+    shared = EQUIPMENT_FAULT.search(text) is not None or SHARED_TRIP.search(text) is not None
     rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", NO_OUTAGE.sub(" ", text)))
     if VOLTAGE.search(rest):
         return FaultType.voltage
