@@ -184,3 +184,11 @@ def test_a_home_socket_that_trips_the_breaker_is_still_a_trip() -> None:
 
 def test_a_meter_that_keeps_flashing_is_a_meter_fault() -> None:
     assert reading("电表一直不停闪，系咪坏咗") == ("fault_report", "meter")
+
+
+def test_a_lift_that_trips_the_home_breaker_is_a_trip() -> None:
+    assert reading("电梯一停我家就跳闸") == ("fault_report", "trip")
+
+
+def test_a_form_is_no_meter() -> None:
+    assert reading("申请表上少了一个字") == ("other", None)

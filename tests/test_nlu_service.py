@@ -220,3 +220,33 @@ def test_a_breaker_pushed_back_up_after_a_false_alarm_is_other() -> None:
 
 def test_asking_for_notices_earlier_is_a_notice_question_not_a_query() -> None:
     assert intent("停电通知可以早点发出来吗", WITH_FAQ) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("台风几时嚟", "other"),
+        ("约了朋友来吃饭", "other"),
+        ("听说下礼拜又要停电，好烦", "outage_query"),
+        ("停电坏了电器可以要赔偿吗", "other"),
+        ("家里线路坏了谁负责修", "other"),
+    ],
+)
+def test_near_misses_of_progress_and_complaint_words(text: str, want: str) -> None:
+    assert intent(text) == want  # no FAQ stub: what is not a rule intent is handed over
+
+
+def test_who_pays_after_a_past_outage_is_a_complaint() -> None:
+    assert intent("前几日停电，雪柜坏咗，边个负责？") == "complaint"
+
+
+def test_an_outage_still_on_after_a_visit_is_a_report() -> None:
+    assert intent("停电以后有人来看过，但是现在还没电") == "fault_report"
+
+
+def test_a_stuck_lift_during_an_outage_now_over_is_no_report() -> None:
+    assert intent("停电的时候电梯里困了人，现在出来了") == "other"
+
+
+def test_a_list_of_things_checked_is_no_hypothetical() -> None:
+    assert intent("我家跳闸了，空开之类的都看过了，还是合不上") == "fault_report"

@@ -195,7 +195,7 @@ def _not_now(text: str, kind: FaultType) -> bool:
             return True
         if not now and _planned(text):
             return True
-        if PERIOD_NEAR.search(text):
+        if PERIOD_NEAR.search(text) and not ONGOING.search(text):
             return True
         # 上周三突然停电了一下午: the news words tell that day's event, not today's.
         if now_time or TODAY.search(text) or ONGOING.search(text):

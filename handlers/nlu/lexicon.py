@@ -56,7 +56,8 @@ POWER_GONE = [
     "(?<![水气网])停(了|咗)(一|两|几|三|四|五|六|七|八|九|十|半|成|好几)个?(钟|小时|钟头|天|日|晚)(了|喇|啦|咯)",
     "(什么时候|几时|几点|多久|何时)(能|可以|会|先|才)?恢复(供电|来电|用电)",
     "(快点|快啲|赶紧|尽快|早点|早啲)(来电|恢复供电|有电)", "来电了(吗|未|没|冇|么)",
-    "(?i:power ?(off|cut|outage|failure|is out)|no power|blackout)",
+    # Spelled out, not (?i:): a case-blind pattern would hide its first characters from any_of.
+    "([Pp]ower|POWER) ?(off|OFF|cut|CUT|outage|failure|is out)|([Nn]o|NO) (power|POWER)|[Bb]lackout|BLACKOUT",
     "什么时候来电", "几点来电", "什么时候有电", "几时有电", "几点有电", "多久来电",
     "(就|只有|净系|得)(我家|我屋企|我们家|我哋屋企)(没有|冇|没)",
     f"灯{P}{{0,4}}{ALL}都?{NOT_LIT}", f"{HOME}(的|嘅|啲|个|里|入面)?(电)?灯{G}{{0,4}}{NOT_LIT}",
@@ -97,7 +98,7 @@ VOLTAGE = [
 ]  # fmt: skip
 
 # The meter itself is wrong (not "is it accurate?", which is the meter-check FAQ).
-METER_NOUN = "(电表(?!箱)|卡表|插卡表|预付费表|智能表|的表|个表|嘅表|块表|表上|表头)"
+METER_NOUN = "(电表(?!箱)|卡表|插卡表|预付费表|智能表|的表|个表|嘅表|块表|(?<![报手记请时课价图格钟])表(上|头))"
 METER_FAULT = [
     "不走", "唔走", "不转", "唔转", "唔郁", "不动", "乱走", "乱跳", "跳字", "倒走", "倒转",
     "乱码", "ERR", "Err", "err", "花了", "花屏", "黑屏", "屏幕黑", "黑了", "不显示", "唔显示", "冇显示",
@@ -135,7 +136,7 @@ SHARED_LIGHT = (
 )
 # Outside the homes: when one of these trips (充电桩一直跳), its own switch went, not a home's.
 SHARED = f"({SHARED_LIGHT}|车库|停车场|电梯|升降机|充电(桩|站|柜|口|插座|车棚|点|位)|门禁|水泵房|道闸|闸机|监控|对讲|水泵)"
-SHARED_TRIP = [f"{SHARED}{G}{{0,8}}(跳|掉闸|落闸)"]
+SHARED_TRIP = [f"{SHARED}[^我家屋，,。.!！?？;；\\s]{{0,8}}(跳|掉闸|落闸)"]  # not 电梯一停我家就跳
 EQUIPMENT = f"({SHARED}|插座|(一半|部分|有啲|有些|几个)(的|嘅)?(房|房间|插座|灯|线路|电器))"
 FAILED = (
     "(不亮|唔亮|唔着|不着|没亮|冇亮|灭|黑|坏|没电|冇电|无电|停|断电|断咗电|充不了|充唔到|充不进|充唔入|"
