@@ -37,6 +37,14 @@ _TOKENS = re.compile(
     rf"|(?P<h>{N})\s*号(?![楼栋码线])"
     rf"|(?<![\d.:：*])(?P<r>{ROOM})(?![\d.:：*点度元块蚊号楼层%年月日天个])"
 )
+# Reporting for someone else (帮我妈报, 她住12栋, 我爸屋企): their place is where the
+# fault is, not the speaker's own one named before.
+_KIN = "(她|他|佢|我妈|我爸|老妈|老爸|阿妈|阿爸|老豆|父母|爸妈|我哥|我姐|我弟|我妹|我仔|我女|亲戚|朋友|老人家?|爷爷|奶奶|外婆|外公|阿婆|阿公|婆婆)"
+_FOR_OTHERS = re.compile(
+    rf"(帮|替|代)[^，,。]{{0,6}}(报|反映|问)|(?<![其吉]){_KIN}(自己|一个人)?(住|家|屋企|嗰度|那边|那里)(?!人)"
+)
+# 我不是金域的: a community named only to be denied.
+_DENIED = re.compile(r"(不是|唔系|并非|不系|不住|唔住|不在|唔喺)(住)?(在|喺)?$")
 _ADJACENT = re.compile(r"[\s\-—_,，、/的嘅]*")
 _PLACE_WORDS = re.compile(
     rf"[{VILLAGE_MARK}{ESTATE_MARK}](?:小区|村)?"
@@ -76,6 +84,10 @@ class AddressParser:
         community names masked, so later rules never read an alias's digits."""
         place, masked = self._community(text)
         fields = _numbers(masked)
+        if (other := _FOR_OTHERS.search(masked)) is not None:
+            theirs = _numbers(masked[other.end() :])
+            if theirs["building"] or theirs["room"]:
+                fields = theirs
         return Address(community=place.name if place else None, **fields), masked
 
     def _community(self, text: str) -> tuple[_Place | None, str]:
@@ -94,10 +106,22 @@ class AddressParser:
         for span in found[1:]:
             if span[0] >= kept[-1][1]:
                 kept.append(span)
+        chosen = _where_meant(text, kept)
         for start, end, place in reversed(kept):
             mark = VILLAGE_MARK if place.kind is CommunityKind.village else ESTATE_MARK
             text = text[:start] + mark + text[end:]
-        return kept[0][2], text
+        return chosen, text
+
+
+def _where_meant(text: str, kept: list[tuple[int, int, _Place]]) -> _Place | None:
+    """The community meant: not one denied (我不是金域的), and after 帮我妈报 / 她住 the
+    other person's one. None when every community named is denied."""
+    named = [(s, p) for s, _, p in kept if not _DENIED.search(text, max(0, s - 4), s)]
+    if (other := _FOR_OTHERS.search(text)) is not None:
+        theirs = [p for s, p in named if s >= other.start()]
+        if theirs:
+            return theirs[0]
+    return named[0][1] if named else None
 
 
 def _numbers(text: str) -> dict[str, str | None]:

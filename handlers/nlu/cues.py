@@ -38,6 +38,9 @@ GENERAL = [
     # Policy questions: 停电有没有补偿, 可以申请赔偿吗.
     "(有没有|有冇|有无|能不能|可不可以|可唔可以|可以|能|怎么|如何|点样)(得|申请|要求)?(补偿|赔偿)",
     "(补偿|赔偿|赔)(吗|嘛|么|不|唔|没有|冇)",
+    # Who pays or who repairs: 上门收不收费, 表后线路算谁的, 归边个管.
+    "收(不|唔)收(费|钱)", "(收费|收钱)(吗|嘛|么|不|唔|没有|冇)", "(要|使)(不|唔)(要|使)(收|给|俾|畀|出)?(钱|费)",
+    "(算|归)(谁|边个|哪个|哪方)(的|嘅|管|负责)?", f"(谁|边个|哪个|哪方)(来)?(负责|出钱|俾钱|付钱|承担){G}{{0,2}}(修|维修|整|换|费)",
 ] + SAFETY_TIPS  # fmt: skip
 
 # Power cut for the speaker's own arrears: the arrears-cutoff FAQ, not a fault.
@@ -47,6 +50,13 @@ ARREARS = [
     "催缴", "逾期", "(没|冇|未)(扣|交|缴)(成功|到)", "扣(费|款)失败",
     f"(交了|交咗|缴了|交埋|充了){G}{{0,3}}电费", f"电费{G}{{0,3}}(交了|交咗|缴了|交完|交埋)",
 ]  # fmt: skip
+# Arrears doubted or denied (不知道是不是欠费, 上个月刚交过的): the cut is no arrears cutoff.
+ARREARS_DOUBT = [
+    "(是不是|系唔系|系咪|是否|会不会|会唔会|难道|唔通)(因为|是|系)?(欠费|欠钱|冇交|没交)",
+    "(没有|冇|没|唔系|不是|并非|又没|又冇|从来没|从来冇)(欠费|欠钱|欠过|拖欠)",
+    "(交|缴)过(了|咗)?(的|嘅)?",
+    "(上个?月|上次|早就|一早|早已|每个月都)(刚|已经|都)?(交|缴|充|扣)",
+]
 
 # "Will it have to": 是不是要停电 asks about a plan; 是不是停电了 asks about now.
 WILL_IT = "((是不是|是否|系咪|系唔系|是唔是)(要|会)|要不要|要唔要|使不使|使唔使|用不用|用唔用)"
@@ -79,11 +89,13 @@ WHEN = [
 AGAIN_NOW = f"又(?!要|会|得|话|说|讲){G}{{0,2}}"
 # The outage is happening now, whatever the time words around it say: a time of now...
 NOW = [
-    f"{AGAIN_NOW}(停|冇|没|无|黑|断)", "现在", "而家", "宜家", "刚刚", "刚才", "头先", "啱啱",
+    f"{AGAIN_NOW}(停|冇|没|无|黑|断)", "现在", "而家", "宜家", "依家", "刚刚", "刚才", "头先", "啱啱",
     "一直没电", "到现在", "到而家", "还没来电", "仲未来电", "目前", "这会", "眼下",
     ONLY_ME,  # 是不是只有我家停电: no plan is for one home
     "(怎么|点解|咋|为什么|为啥)(今天|今日|而家|现在)?(就|又|突然|已经|提前)?(停|冇|没|断)(了|咗|电了)",
 ]  # fmt: skip
+# 不是现在停电: the present is named only to be denied.
+NOT_NOW = ["(不是|唔系|并非|不系)(说|讲)?(现在|而家|宜家|依家|今日|今天|今晚)"]
 TODAY = ["今天", "今日", "今晚", "今朝", "今早", "今晨", "今个"]
 # ... or an event told as news (突然停电了). Next to a past day (上周三突然停电) it is
 # that day's event, not now.
@@ -128,7 +140,7 @@ ONGOING = [
 # Power is back: the outage is over.
 RESTORED = [
     r"(^|[\s，,。!！]|又|已经|现在|而家|宜家|终于)(来电|有电|复电)(了|咗|啦|喇)(?![吗未没冇么])",
-    "恢复供电了", "已经恢复", "来咗电", "有返电", "有番电",
+    "恢复供电了", "已经恢复", "来咗电", "有返电", "有番电", "(有|来)电(返|番|翻)(了|咗|啦|喇|嘞)",
 ]  # fmt: skip
 # The speaker solved it: 合上就好了, 冇事了, 搞掂咗. Not a question (解决了吗).
 SOLVED = [
@@ -178,7 +190,8 @@ HOW_TO_REPORT = [
 ]  # fmt: skip
 # A report made earlier: "I reported it this morning".
 REPORTED = [
-    "报(了|咗|过)", f"(上午|下午|早上|晚上|昨天|昨晚|琴日|寻日|前天|今朝|刚才|头先|啱先|已经|之前){G}{{0,3}}报",
+    "报(了|咗|过)", f"(上午|下午|早上|晚上|昨天|昨晚|琴日|寻日|前天|今朝|刚才|刚刚|头先|啱先|已经|之前){G}{{0,3}}报",
+    f"(打了|打咗|打过|拨了|拨过|致电了){G}{{0,6}}(95598|电话|热线|客服)",
     "单号", "工单", "派单", "我(的|嘅)(报修|工单|单)",
 ]  # fmt: skip
 # The message names a home or a place: then it is someone's fault, not a general question.
@@ -220,3 +233,9 @@ OWN_MATTER = [
 # Hearsay about an outage asks for confirmation; a notice already posted informs.
 HEARSAY = ["听说", "听讲", "听人讲", "听人说", "有人说", "有人讲"]
 NOTICE_POSTED = [f"(贴|发|出)(了|咗|出|喺|在|出来){G}{{0,4}}(通知|公告)", "已经(贴|发|通知|公布)"]
+
+# Posted to everyone about work on shared equipment (电梯保养暂停使用): a notice, no fault.
+NOTICE_TO_ALL = [
+    "@所有人", "@全体", "@all", "@ALL", "温馨提示", "(通知|公告|告示)[:：]", "请(大家|各位|业主|住户|居民)", "各位(业主|住户|街坊|居民)",
+]  # fmt: skip
+MAINTENANCE = ["保养", "维保", "维护", "年检", "检修", "施工", "清洗", "改造", "(暂停|停止)(使用|服务|运行|开放)"]  # fmt: skip

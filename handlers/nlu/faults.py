@@ -33,6 +33,9 @@ OUTAGE = _any(lx.OUTAGE)
 POWER_GONE = _any(lx.POWER_GONE)
 NO_OUTAGE = _any(lx.NO_OUTAGE)
 METER_CHECK = _any(lx.METER_CHECK)
+MISREAD = _any(lx.MISREAD)
+SELF_LACKS = _any(lx.SELF_LACKS)
+BARE_NO_POWER = _any(lx.BARE_NO_POWER)
 NEIGHBOURS_OUT = _any(lx.NEIGHBOURS_OUT)
 AREA = _any(lx.AREA)
 INSIDE = _any(lx.INSIDE)
@@ -51,7 +54,7 @@ def fault_type(text: str) -> FaultType | None:
         return FaultType.hazard
     if TAMPER.search(text):
         return FaultType.other
-    if METER.search(text):
+    if METER.search(text) and not MISREAD.search(text):
         return None if METER_CHECK.search(text) else FaultType.meter
     if TRIP.search(SHARED_TRIP.sub(" ", NOT_TRIPPED.sub(" ", text))):
         return FaultType.trip
@@ -60,6 +63,10 @@ def fault_type(text: str) -> FaultType | None:
     rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", NO_OUTAGE.sub(" ", text)))
     if VOLTAGE.search(rest):
         return FaultType.voltage
+    if shared:  # 充电桩用不了，没电: the bare 没电 is the equipment's
+        rest = BARE_NO_POWER.sub(" ", rest)
+    if OTHERS_HAVE.search(rest) and SELF_LACKS.search(rest):
+        return FaultType.household_outage  # 对门有电我没有: an outage said by contrast
     # 隔篱阿叔屋企有电 is the neighbour's home having power, not the speaker's.
     if OUTAGE.search(rest) and not SELF_HAS_POWER.search(OTHERS_HAVE.sub(" ", rest)):
         # In the dark because a street light is out: the light is the fault.

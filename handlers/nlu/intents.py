@@ -46,6 +46,10 @@ HYPOTHETICAL = _any(cues.HYPOTHETICAL)
 SAFETY_TIPS = _any(cues.SAFETY_TIPS)
 GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
+ARREARS_DOUBT = _any(cues.ARREARS_DOUBT)
+NOT_NOW = _any(cues.NOT_NOW)
+NOTICE_TO_ALL = _any(cues.NOTICE_TO_ALL)
+MAINTENANCE = _any(cues.MAINTENANCE)
 PLANNED = _any(cues.PLANNED)
 PLANNED_STOP = _any(cues.PLANNED_STOP)
 USUALLY = _any(cues.USUALLY)
@@ -107,6 +111,8 @@ def read(text: str) -> Reading:
     if kind not in (None, FaultType.hazard) and (after := _solved(text)) is not None:
         # Fixed it already: only a question left (合上就好了，点解会跳?) is for the FAQ.
         return _faq_or_other(text) if QUESTION.search(after) else Reading(Intent.other)
+    if kind is not FaultType.hazard and _announces_work(text):
+        return Reading(Intent.other)  # @所有人 电梯明天保养: work announced, not a fault
     if kind is not None and not _not_now(text, kind):
         return Reading(Intent.fault_report, kind, is_urgent(text, kind))
     if _complains(text):
@@ -122,6 +128,8 @@ def read(text: str) -> Reading:
         return Reading(Intent.progress_query)
     if _asks_planned_outage(text):
         return Reading(Intent.other if _informs(text) else Intent.outage_query)
+    if PROGRESS_WEAK.search(text) and REPORTED.search(text):
+        return Reading(Intent.progress_query)  # 打了95598报修...一般要等多久
     if HYPOTHETICAL.search(text) or GENERAL.search(text):
         return _faq_or_other(text)
     if PROGRESS_WEAK.search(text):
@@ -162,6 +170,13 @@ def _faq_or_other(text: str) -> Reading:
     return Reading(Intent.faq, ask_faq=True)
 
 
+def _announces_work(text: str) -> bool:
+    """Work on shared equipment told to everyone (a notice, not a question or a fault)."""
+    if QUESTION.search(text):
+        return False
+    return bool(NOTICE_TO_ALL.search(text) and MAINTENANCE.search(text))
+
+
 def _informs(text: str) -> bool:
     """A planned outage told to the group (a notice posted, a reminder), not asked about."""
     if ASK.search(text) or HEARSAY.search(text):
@@ -171,18 +186,22 @@ def _informs(text: str) -> bool:
 
 def _not_now(text: str, kind: FaultType) -> bool:
     """True when the fault words do not describe a problem happening now."""
-    now_time = NOW.search(text) is not None
+    # 不是现在停电 denies the present; 刚才报的 dates the report, not the fault.
+    timed = REPORTED.sub(" ", NOT_NOW.sub(" ", text))
+    now_time = NOW.search(timed) is not None
     now = now_time or NOW_EVENT.search(text) is not None
     if kind is FaultType.hazard:
         if HYPOTHETICAL.search(text) or SAFETY_TIPS.search(text):
             return True
+        if not QUESTION.search(text):  # told, not asked: a hazard stays a report
+            now = now or NOW.search(text) is not None
         return bool(PROGRESS_STRONG.search(text)) and not now and not ONGOING.search(text)
     if HYPOTHETICAL.search(text) or GENERAL.search(text):
         return True
     if PROGRESS_STRONG.search(text) and not AGAIN.search(text):
         return True
-    if ARREARS.search(text):
-        return True
+    if ARREARS.search(text) and kind in OUTAGES and not ARREARS_DOUBT.search(text):
+        return True  # arrears cut power; they never trip a breaker
     # 之前停电把电脑烧坏了，谁负责: a past fault told as a grievance is a complaint.
     if PAST_DAY.search(text) and not (now_time or TODAY.search(text) or ONGOING.search(text)):
         if _complains(text):

@@ -75,7 +75,17 @@ TRIP = [
     "跳落", "合不上", "合唔上", "推不上", "推唔上", "合不了", "推唔上去", "推上去又落",
     "推上去即刻又落", "一合就跳", "掉闸", "落闸", "闸落", f"保险丝?{G}{{0,2}}(烧|断|熔|跳)",
 ]  # fmt: skip
-NOT_TRIPPED = [f"(没|冇|唔|未|没有|无){G}{{0,1}}跳", "跳字", "吓一跳", "心跳"]
+# Cantonese: the breaker 弹 (总掣成日弹, 一开热水器就弹闸), 落 (个掣落咗).
+SWITCH = "(总掣|电掣|掣|总闸|电闸|闸|空开|漏保|开关)"
+TRIP += [
+    "弹闸", "弹掣", f"{SWITCH}{G}{{0,4}}(弹|跳)(?!簧|琴|出|开|起|舞|绳|远|高|水|楼)",
+    f"(一开|一用|一插|一着|一煲){G}{{0,6}}(就|又|即刻|马上)(弹|落)(?!簧|琴|雨)",
+]  # fmt: skip
+# 没跳, 不是跳闸, 唔系跳掣: the breaker is named only to say it did not trip.
+NOT_TRIPPED = [
+    f"(没|冇|唔|未|没有|无){G}{{0,1}}(跳|弹)", f"(不是|唔系|并非|不系|唔似|不像){G}{{0,3}}(跳|弹)",
+    "跳字", "吓一跳", "心跳",
+]  # fmt: skip
 
 # Voltage too low, too high or unstable; appliances damaged by it.
 APPLIANCE = (
@@ -116,6 +126,8 @@ METER_CHECK = [
     "校表", "校验", "验表", "检定", "准不准", "准唔准", "不准", "唔准", "误差", "怀疑", "正常吗",
     "正不正常", "正唔正常", "正常唔正常", "申请",
 ]  # fmt: skip
+# 乱填, 抄错, 估数: the reader wrote it wrong, a matter for a complaint, not the meter.
+MISREAD = ["(乱|错|估)(填|抄|写|记|报)", "抄(错|漏|少|多)", "估(数|读)"]
 METER = [
     # Not across the breaker, or across a person or 把 that brings another object
     # (换电表的师傅把墙弄坏: the wall is broken, not the meter).
@@ -146,6 +158,10 @@ FAILED = (
 )
 EQUIPMENT_FAULT = [f"{EQUIPMENT}{G}{{0,8}}{FAILED}"]
 LIGHT_FAULT = [f"{SHARED_LIGHT}{G}{{0,8}}{FAILED}"]
+# 充电桩用不了，没电: a clause that is only 没电 says the same of the equipment.
+BARE_NO_POWER = [
+    "(?<![^，,。!！\\s])(没|冇|无|没有)(晒)?电(了|咗|啦|喇|的|嘅)?(?=$|[，,。.!！\\s])"
+]
 # A phone, car or other battery that ran flat: not the grid's power at all.
 BATTERY = [
     "(手机|电话(?!费)|电池|电瓶|电动车|电单车|摩托车|汽车|小车|车子|充电宝|手表|耳机|遥控器|平板|"
@@ -195,6 +211,12 @@ OTHERS_HAVE = [
     f"(楼道灯|走廊灯|电梯|外面){P}{{0,3}}(是|都|也|仲|还)?(有电|亮|正常)",
     # Only my home: 就我这一户, 只有我们家, 得我屋企, 净系我哋间屋.
     ONLY_ME,
+]
+# By contrast, with no outage word: 对门有电我没有, 邻居都亮着只有我们家黑的.
+SELF_LACKS = [
+    f"(我|我家|我们家|我哋|我屋企|屋企|家里|我这边|我呢边|{ONLY_ME})(的|嘅|度|这边|呢边)?(却|就|反而|偏偏|都|也)?"
+    "(没有|没|冇|无)(电)?(?=$|[，,。.!！?？\\s]|了|咗|啊|呀|喔|的|嘅|喎)",
+    f"(我|我家|我们家|我哋|我屋企|屋企|家里|{ONLY_ME})(的|嘅|度|这边|呢边)?(却|就|反而|偏偏)?(是|系)?黑",
 ]
 SELF_HAS_POWER = [f"{SELF}{P}{{0,3}}(是|都|也|仲|还)?(?<!所)有电(?![器费话视梯脑池])", "我家有电"]
 
