@@ -199,6 +199,16 @@ def test_an_unknown_section_in_the_out_of_scope_file_is_reported(tmp_path):
     assert problem.startswith(f"{tmp_path / 'out-of-scope.txt'}:3: unknown section [不回答]")
 
 
+def test_the_always_section_and_requires_also_are_read(tmp_path):
+    entry = GOOD.format(id="a").replace("+++\n", '+++\nrequires_also = ["电"]\n', 1)
+    write(tmp_path, "a.md", entry)
+    write(tmp_path, "out-of-scope.txt", "[out-of-scope-always]\n招聘\n[power-words]\n电费\n")
+    assert problems_of(tmp_path) == []
+    kb = load_kb(tmp_path)
+    assert kb.topics.out_of_scope_always == ["招聘"]
+    assert kb.entries["a"].requires_also == ["电"]
+
+
 # -- warnings -------------------------------------------------------------------
 
 

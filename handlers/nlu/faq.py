@@ -42,9 +42,10 @@ from dataclasses import dataclass, field
 import ahocorasick
 import rjieba
 
-from handlers.nlu.faq_text import FILLER, NUMBER, RUN, is_thanks, set_aside
+from handlers.nlu.faq_scope import Scope
+from handlers.nlu.faq_text import FILLER, NUMBER, RUN, set_aside
 from handlers.nlu.kb import KnowledgeBase
-from handlers.nlu.kb_text import automaton, automaton_of, find_all
+from handlers.nlu.kb_text import automaton_of, find_all
 
 # Blend of the three signals, and when to answer: tuned by cross-validation over
 # the KB's own example questions (bench/faq_accuracy.py --folds 5: the most right
@@ -97,18 +98,7 @@ class FaqMatcher:
             self._jieba.add_word(word, None, None)
         self._build_index()
         self._keywords = self._keyword_index()
-        # An entry with `requires` competes only when the message says one of those words.
-        self._requires = [
-            automaton(kb.normalize(w) for w in kb.entries[eid].requires) for eid in self.ids
-        ]
-        self._out_of_scope = automaton(kb.normalize(w) for w in kb.topics.out_of_scope)
-        power = {kb.normalize(w) for w in kb.topics.power_words}
-        # A one-character power word (电) shows the topic, but cannot override
-        # 手机没电 or 电话费: only a real word (电费, 电表) can.
-        self._power_words = automaton(w for w in power if len(w) > 1)
-        anchors = power | {kb.normalize(w) for w in kb.topics.topic_words}
-        anchors |= {kb.normalize(k) for e in kb.entries.values() for k in e.keywords}
-        self._anchors = automaton(anchors)
+        self.scope = Scope(kb, self.ids)
 
     def _keyword_index(self) -> ahocorasick.Automaton | None:
         """Keyword -> (entry index, weight); a keyword many entries' questions use weighs less."""
@@ -220,21 +210,10 @@ class FaqMatcher:
                     boost[i] = min(KEYWORD_CAP, boost[i] + weight)
         return nearest, cover, boost, hits
 
-    def out_of_scope(self, normalized: str) -> str | None:
-        """The out-of-scope topic the message is about, unless it also names a power word."""
-        found = next((w for w, _ in find_all(self._out_of_scope, normalized)), None)
-        if found and next(find_all(self._power_words, normalized), None):
-            return None
-        return found
-
-    def on_topic(self, normalized: str) -> bool:
-        """Does the message hold a power word or an entry keyword?"""
-        return next(find_all(self._anchors, normalized), None) is not None
-
     def match(self, text: str) -> FaqMatch | None:
         """The entry that answers `text`, or None when out of scope or unsure."""
         normalized = self.kb.normalize(text)
-        if self._refusal(normalized):
+        if self.scope.refusal(normalized):
             return None  # the cheap exits first: most group chat ends here
         return self.explain(text, normalized).match
 
@@ -249,29 +228,24 @@ class FaqMatcher:
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         ranking = [(self.ids[i], round(scores[i], 3)) for i in order]
         keywords = {self.ids[i]: words for i, words in hits.items()}
-        why = self._refusal(normalized) or self._unmet(order[0], normalized) or _doubt(ranking)
+        scope, best = self.scope, order[0]
+        why = scope.refusal(normalized) or scope.unmet(best, normalized) or _doubt(ranking)
+        if why is None and not hits.get(best):
+            why = scope.only_generic(best, self.shared_words(best, normalized))
         verdict = None
         if why is None:
             verdict = FaqMatch(ranking[0][0], ranking[0][1], ranking[1 : 1 + RUNNERS_UP])
         return Explanation(text, normalized, verdict, ranking, why or "answered", keywords)
 
-    def _unmet(self, i: int, normalized: str) -> str | None:
-        """Why entry i may not answer: it requires a word the message does not say."""
-        required = self._requires[i]
-        if required is None or next(find_all(required, normalized), None) is not None:
-            return None
-        return f"{self.ids[i]} requires one of: {' '.join(self.kb.entries[self.ids[i]].requires)}"
-
-    def _refusal(self, normalized: str) -> str | None:
-        """Why the FAQ must not answer this message whatever it scores, or None."""
-        topic = self.out_of_scope(normalized)
-        if topic:
-            return f"out of scope: {topic}"
-        if not self.on_topic(normalized):
-            return "no power word or keyword: not about electricity"
-        if is_thanks(normalized):
-            return "a thank-you, not a question"
-        return None
+    def shared_words(self, i: int, normalized: str) -> list[tuple[str, int]]:
+        """The message's content words that entry i's examples also use, with how
+        many entries use each."""
+        found = []
+        for f, is_word in self.features(set_aside(normalized)).items():
+            owners = self._cover.get(f, ())
+            if is_word and any(j == i for j, _ in owners):
+                found.append((f, len(owners)))
+        return found
 
 
 def _doubt(ranking: list[tuple[str, float]]) -> str | None:

@@ -1,9 +1,10 @@
 """The FAQ knowledge base: load and check the files in kb/ that admins edit.
 
 An entry is one Markdown file: a TOML header between two `+++` lines (id,
-title, example questions, keywords, optionally words it requires), then the answer. TOML because the standard
-library reads it, the bot's config is TOML too, a list of questions is one
-string a line, and its parse errors carry line numbers; there is no YAML
+title, example questions, keywords, optionally the words it requires: one of
+`requires` and one of `requires_also`), then the answer. TOML because the
+standard library reads it, the bot's config is TOML too, a list of questions is
+one string a line, and its parse errors carry line numbers; there is no YAML
 indentation or type guessing to trip over. Two plain-text files sit beside the
 entries: `synonyms.txt` (标准词 = 说法 说法 ...) and `out-of-scope.txt` (topics
 the bot must not answer from the FAQ). Every problem reads `file:line: what is
@@ -44,6 +45,7 @@ class EntryHeader(BaseModel):
     questions: list[str] = Field(min_length=MIN_QUESTIONS)
     keywords: list[str] = []
     requires: list[str] = []
+    requires_also: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Entry:
     path: Path
     line: int = 1  # where the header starts, for messages about the entry as a whole
     requires: list[str] = field(default_factory=list)  # answer only if one of these is said
+    requires_also: list[str] = field(default_factory=list)  # ... and one of these too
 
 
 @dataclass
@@ -185,6 +188,7 @@ def read_entry(path: Path) -> tuple[Entry | None, list[str], list[str]]:
         path,
         start + 1,
         header.requires,
+        header.requires_also,
     )
     return entry, [], warnings
 
@@ -211,7 +215,7 @@ def _describe(path: Path, header: list[str], start: int, err: dict) -> str:
 
 def _list_problems(path: Path, header: list[str], h: EntryHeader) -> list[str]:
     problems = []
-    for key in ("questions", "keywords", "requires"):
+    for key in ("questions", "keywords", "requires", "requires_also"):
         for i, text in enumerate(getattr(h, key)):
             if not text.strip():
                 line = _line_of_key(header, key, 0)

@@ -3,7 +3,8 @@
 `synonyms.txt` maps residents' words (Cantonese, typos, voice-to-text slips) to
 one standard word, so an example question written one way matches a message
 written another. `out-of-scope.txt` lists topics the FAQ must not answer (water,
-gas, phone bills...) and the power words that override them. Both read one item
+gas, phone bills; jobs, weather forecasts, shopping advice...) and the power
+words that override the first kind. Both read one item
 a line, so every problem has a line number. The Aho-Corasick helpers at the end
 find all those words in a message in one pass.
 """
@@ -23,7 +24,7 @@ import opencc
 
 SYNONYMS_FILE = "synonyms.txt"
 TOPICS_FILE = "out-of-scope.txt"
-TOPIC_SECTIONS = ("out-of-scope", "power-words", "topic-words")
+TOPIC_SECTIONS = ("out-of-scope", "out-of-scope-always", "power-words", "topic-words")
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 
@@ -78,6 +79,7 @@ class TopicLists:
     """Words that stop an FAQ answer, and words that show a message is about power."""
 
     out_of_scope: list[str] = field(default_factory=list)
+    out_of_scope_always: list[str] = field(default_factory=list)  # no power word lifts these
     power_words: list[str] = field(default_factory=list)  # lift the stop, show the topic
     topic_words: list[str] = field(default_factory=list)  # only show the topic
 
@@ -123,7 +125,7 @@ def read_synonyms(path: Path) -> tuple[dict[str, str], list[str]]:
 
 
 def read_topics(dir: Path) -> tuple[TopicLists, list[str]]:
-    """The three word lists of out-of-scope.txt, and problems as `file:line: ...`."""
+    """The word lists of out-of-scope.txt, and problems as `file:line: ...`."""
     path = dir / TOPICS_FILE
     topics = TopicLists()
     if not path.exists():
