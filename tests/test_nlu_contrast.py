@@ -191,3 +191,11 @@ def test_a_fault_or_a_question_among_notice_words_is_still_read(text: str, kind:
 )
 def test_a_bare_no_power_beside_shared_equipment_is_the_equipments(text: str, kind: str) -> None:
     assert reading(text) == ("fault_report", kind)
+
+
+@pytest.mark.parametrize(
+    "text", ["刚刚有人报了吗？这边电线冒烟", "上午报咗修，而家配电箱仲冒紧烟，有冇人理？"]
+)
+def test_a_hazard_beside_a_question_about_a_report_stays_urgent(text: str) -> None:
+    u = U.understand(text, ESTATE_GROUP)
+    assert (u.intent.value, u.urgent) == ("fault_report", True)

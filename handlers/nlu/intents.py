@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from handlers.nlu import cues, followups
-from handlers.nlu.faults import OUTAGE, OUTAGES, fault_type, is_urgent
+from handlers.nlu.faults import HAZARD, OUTAGE, OUTAGES, fault_type, is_urgent
 from handlers.nlu.lexicon import OUTAGE as OUTAGE_WORDS
 from handlers.nlu.lexicon import G
 from handlers.nlu.lexicon import alt as _alt
@@ -48,6 +48,7 @@ GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
 ARREARS_DOUBT = _any(cues.ARREARS_DOUBT)
 NOT_NOW = _any(cues.NOT_NOW)
+CLAUSE = re.compile(r"[，,。.!！?？;；\s]+")
 NOTICE_TO_ALL = _any(cues.NOTICE_TO_ALL)
 MAINTENANCE = _any(cues.MAINTENANCE)
 PLANNED = _any(cues.PLANNED)
@@ -195,7 +196,10 @@ def _not_now(text: str, kind: FaultType) -> bool:
             return True
         if not QUESTION.search(text):  # told, not asked: a hazard stays a report
             now = now or NOW.search(text) is not None
-        return bool(PROGRESS_STRONG.search(text)) and not now and not ONGOING.search(text)
+        if now or ONGOING.search(text) or not PROGRESS_STRONG.search(text):
+            return False
+        # 报的那个冒烟的电箱: the danger named inside the report itself, no clause besides.
+        return all(PROGRESS_STRONG.search(c) for c in CLAUSE.split(text) if HAZARD.search(c))
     if HYPOTHETICAL.search(text) or GENERAL.search(text):
         return True
     if PROGRESS_STRONG.search(text) and not AGAIN.search(text):
