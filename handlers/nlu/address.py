@@ -22,7 +22,7 @@ from handlers.nlu.numerals import to_digits
 VILLAGE_MARK, ESTATE_MARK = "\ue000", "\ue001"
 _SHADOW = str.maketrans({ch: group[0] for group in HOMOPHONES for ch in group[1:]})
 
-N = "[0-9零〇○一二三四五六七八九十百幺]{1,4}"  # a building, unit or group number
+N = "[0-9零〇○一二三四五六七八九十百幺廿卅]{1,4}"  # a building, unit or group number
 # Spoken digits: 幺 is 1 and 两 is 2 in a room (幺幺零三) or with 单元 (两单元); 两栋
 # counts buildings, so 两 alone is never a building.
 ROOM = "[0-9]{3,4}|[零〇○一二三四五六七八九幺两]{3,4}"  # a room number, read digit by digit

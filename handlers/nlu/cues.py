@@ -60,8 +60,15 @@ ARREARS_DOUBT = [
 
 # "Will it have to": 是不是要停电 asks about a plan; 是不是停电了 asks about now.
 WILL_IT = "((是不是|是否|系咪|系唔系|是唔是)(要|会)|要不要|要唔要|使不使|使唔使|用不用|用唔用)"
+# An announced outage or repair moved to another day: 停电改到哪天, 检修推迟到下周.
+MOVED = "(改到|改去|改在|改期|改(了|咗)(日子|时间|期)|推迟|推后|延期|延后|顺延|押后|挪到|提前到)"
+RESCHEDULED = [
+    f"(停电|断电|检修|线路改造|电网改造)[^。!！?？]{{0,10}}{MOVED}",
+    f"{MOVED}{G}{{0,8}}(停电|断电|检修)",
+]
 # A planned outage in the future, or the notice of one.
-PLANNED = [
+PLANNED = RESCHEDULED + [
+    f"(安排|计划)(了|咗|好|过)?{G}{{0,2}}(停电|断电)",
     "计划停电", "检修停电", "停电通知", "停电公告", "停电安排", "停电计划", "预停电", "计划检修",
     "检修", "停电时间", "会停电", "要停电", "会不会停", "会唔会停", "有没有停电", "有冇停电",
     "停不停电", "停唔停电", r"停电(吗|嘛|么|冇|没有|不|唔)(?!了)", "几点到几点", "几点开始停",
@@ -72,7 +79,7 @@ PLANNED = [
 # How things usually go: a question about notices in general, not about one outage.
 USUALLY = ["一般", "通常", "平时", "平常", "每次", "一直以来"]
 # Planned-outage phrases that name the stop itself ("how long will it be off").
-PLANNED_STOP = [
+PLANNED_STOP = RESCHEDULED + [
     "停几耐", "停多久", "停几个钟", "几点停", "几时停", "停到几点", "几点开始停", "会不会停",
     "会唔会停", "话要停", f"{WILL_IT}{G}{{0,3}}停",
     "停(成|一|整|全|半)(日|天|晚|夜|上午|下午|个上午|个下午)", "停(到|去)(几点|几时|什么时候)",

@@ -27,7 +27,8 @@ Before any scoring it refuses, whatever the score would be:
 - a thank-you that asks nothing (谢谢师傅, 来电了多谢).
 
 After scoring, an entry whose header `requires` words the message lacks does
-not answer (昨天停电是什么原因 is not a question about a tripped breaker).
+not answer (昨天停电是什么原因 is not a question about a tripped breaker), nor
+does it count as a close runner-up that makes the best one unsure.
 Amounts and dates are dropped, and a place the question sets aside (除了营业厅,
 没空跑营业厅) does not pull its entry (faq_text.py).
 """
@@ -229,7 +230,11 @@ class FaqMatcher:
         ranking = [(self.ids[i], round(scores[i], 3)) for i in order]
         keywords = {self.ids[i]: words for i, words in hits.items()}
         scope, best = self.scope, order[0]
-        why = scope.refusal(normalized) or scope.unmet(best, normalized) or _doubt(ranking)
+        # A runner-up that lacks a word it requires could never answer: it is no rival.
+        rivals = [ranking[0]] + [
+            ranking[k] for k in range(1, len(order)) if scope.unmet(order[k], normalized) is None
+        ][:1]
+        why = scope.refusal(normalized) or scope.unmet(best, normalized) or _doubt(rivals)
         if why is None and not hits.get(best):
             why = scope.only_generic(best, self.shared_words(best, normalized))
         verdict = None

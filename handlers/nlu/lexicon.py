@@ -128,6 +128,12 @@ METER_CHECK = [
 ]  # fmt: skip
 # 乱填, 抄错, 估数: the reader wrote it wrong, a matter for a complaint, not the meter.
 MISREAD = ["(乱|错|估)(填|抄|写|记|报)", "抄(错|漏|少|多)", "估(数|读)"]
+# Nobody home or everything off (not 冇人理, 没人换: nobody who should have acted).
+NOBODY = (
+    "((没人|冇人|无人)(?!知|理|管|接|回|应|睬|帮|换|修|来|嚟)|不在家|唔喺屋企|出门|出去|旅游|返乡下|空置|"
+    "冇住人|没住人|没开|冇开|关晒|全关|都关)"
+)
+POWER_CARD = "(电卡|购电卡|售电卡|用电卡|电费卡|IC卡|ic卡|Ic卡|表卡)"
 METER = [
     # Not across the breaker, or across a person or 把 that brings another object
     # (换电表的师傅把墙弄坏: the wall is broken, not the meter).
@@ -135,9 +141,15 @@ METER = [
     f"(充了|充咗|充值|充钱|充好|买了电|买咗电){G}{{0,14}}(没电|冇电|无电|不来电|未来电|唔来电|用不了|用唔到|"
     "没反应|冇反应|无反应|不通电|不供电)",
     f"(充了|充咗|充值|充好){G}{{0,10}}(显示|插){G}{{0,10}}(成功|无效)",
-    "(充了|充咗|充值|充钱|充好)[^?？]{0,14}(还是|仲系|都系|依然|仍然)(没电|冇电|无电)",
-    f"(没人|冇人|无人|不在家|唔喺屋企|出门|出去|旅游|返乡下|空置|冇住人|没住人|没开|冇开|关晒|全关|都关)"
-    f"[^?？]{{0,16}}{METER_NOUN}[^?？]{{0,4}}(走|行|跳|转|用)(了|咗)",
+    # Topped up and still nothing now: 充了200，到现在还没来电 / 充咗仲未有电.
+    "(充了|充咗|充值|充钱|充好|买了电|买咗电)[^?？]{0,14}(还是|仲系|都系|依然|仍然|还|仲|都|到现在|到而家)"
+    "(没|冇|无|未|不)(有)?(电|来电|嚟电|通电)",
+    # Nobody home, the meter ran anyway, told in either order.
+    f"{NOBODY}[^?？]{{0,16}}{METER_NOUN}[^?？]{{0,4}}(走|行|跳|转|用)(了|咗)",
+    f"{METER_NOUN}[^?？]{{0,4}}(走|行|跳|转)(了|咗)[^?？]{{0,16}}{NOBODY}",
+    # The card will not read or take a top-up: 电卡插进去没反应, IC卡读不出.
+    f"{POWER_CARD}{G}{{0,8}}(没反应|冇反应|无反应|读不出|读唔出|读不到|读唔到|识别不了|识别唔到|充不进|充唔入|"
+    "充不了|充唔到|插不进|插唔入|显示错误|显示错|报错|无效|用不了|用唔到)",
 ]
 
 # Shared equipment (street, corridor, garage lights, lifts, chargers, sockets) that

@@ -4,6 +4,7 @@ Only address spans are converted (十二栋 -> 12, 五零一 -> 501); the rest o
 message keeps its words (一直, 十万火急). Two readings exist: positional
 (二十一 -> 21, 一百零二 -> 102) when 十/百 appear, and digit by digit
 (五零一 -> 501, 一零零二 -> 1002) otherwise, which is how room numbers are read.
+廿 and 卅 are read as 二十 and 三十.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ DIGITS = {
     "九": 9, "玖": 9,
 }  # fmt: skip
 UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS) + "0123456789"
+# Written shorthands for tens: 廿 is 二十 and 卅 is 三十 (廿一队 -> 21).
+TENS = str.maketrans({"廿": "二十", "卅": "三十"})
+NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS) + "廿卅0123456789"
 
 
 def to_digits(span: str) -> str | None:
     """'12', '十二', '五零一' or '一百零二' as a digit string without leading zeros."""
     if not span:
         return None
+    span = span.translate(TENS)
     if span.isascii():
         return (span.lstrip("0") or "0") if span.isdigit() else None
     if any(ch in UNITS for ch in span):
