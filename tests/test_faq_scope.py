@@ -108,9 +108,23 @@ def test_a_suggestion_with_no_power_word_is_still_in_domain(matcher):
 
 
 def test_an_entry_sharing_only_everyday_words_does_not_answer(matcher):
-    # 有没有, 人, 知道 are in many entries' examples; nothing here is about paying.
-    reason = matcher.explain("有没有人知道哪里有修单车的 电动的也行").reason
-    assert reason.startswith("pay-methods shares only everyday words")
+    # 有没有人知道 is filler and 哪里 is in many entries' examples; nothing here is about paying.
+    assert matcher.match("有没有人知道哪里有修单车的 电动的也行") is None
+
+
+def test_does_anyone_know_and_buying_old_appliances_carry_no_entry(matcher):
+    # A second-hand trade is not in the KB; "does anyone know" asks nothing by itself.
+    assert matcher.match("边个知道边度收旧电器 想卖部旧雪柜") is None
+    assert matcher.match("有人知道哪里回收旧热水器吗") is None
+    found = matcher.match("有冇人知电费可以喺边度交")
+    assert found is not None and found.id == "pay-methods"
+
+
+def test_paid_but_the_balance_did_not_move_is_a_failed_payment(matcher):
+    found = matcher.match("前晚支付宝充咗100蚊 查余额冇变 点解")
+    assert found is not None and found.id == "pay-failed"
+    found = matcher.match("电费余额点样查")
+    assert found is not None and found.id == "balance-query"
 
 
 def test_the_questions_here_are_not_example_questions_in_kb():

@@ -45,6 +45,9 @@ _FOR_OTHERS = re.compile(
 )
 # 我不是金域的: a community named only to be denied.
 _DENIED = re.compile(r"(不是|唔系|并非|不系|不住|唔住|不在|唔喺)(住)?(在|喺)?$")
+# 我家29号 / 门牌12号: the speaker's house number in a village, not a date.
+_HOUSE = re.compile(r"(我家|我们家|我屋企|我哋屋企|屋企|门牌号?|家住)(是|系|喺|在|住)?\s*$")
+_NOT_HOUSE = re.compile(r"(那天|嗰日|晚|早|上午|下午|中午|开始|起|前|后|之前|之后|到|至|交|停)")
 _ADJACENT = re.compile(r"[\s\-—_,，、/的嘅]*")
 _PLACE_WORDS = re.compile(
     rf"[{VILLAGE_MARK}{ESTATE_MARK}](?:小区|村)?"
@@ -149,7 +152,9 @@ def _numbers(text: str) -> dict[str, str | None]:
             put("building", to_digits(m["g"]))
         elif m["h"]:
             village = text[max(0, m.start() - 1) : m.start()] in (VILLAGE_MARK, "村")
-            if village or (near and prev[0] in ("g", "b", "u", "f")):
+            house = _HOUSE.search(text, max(0, m.start() - 6), m.start()) is not None
+            house = house and VILLAGE_MARK in text and not _NOT_HOUSE.match(text, m.end())
+            if village or house or (near and prev[0] in ("g", "b", "u", "f")):
                 put("room", to_digits(m["h"]))
         elif m["r"] and near and prev[0] in ("b", "u", "f"):
             put("room", to_digits(m["r"]))

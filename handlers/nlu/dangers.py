@@ -12,7 +12,7 @@ from __future__ import annotations
 from handlers.nlu.lexicon import APPLIANCE, G
 
 # Danger to life: wires down or burning, fire, smoke, explosions, shocks, fallen poles.
-WIRE = "(电线(?<!充电线)|电缆|高压线|电力线|线路|拉线|火线|线(?<![网光带话毛机据电鱼]线))"
+WIRE = "(电线(?<!充电线)|电缆|高压线|电力线|线路|拉线|火线|线(?<![网光带话毛机据电鱼]线)(?!员))"  # 接线员 is the operator
 BOX = "(电箱|电表箱|配电箱|配电房|配电柜|电房|变压器|开关|插座|插头|电线杆|电杆|火牛)"
 POLE = "(电线杆|电杆|电线柱|电柱|灯柱|灯杆|电塔|铁塔|高压塔|杆(?<![竹旗]杆))"
 # Anything electrical that can smoke, burn or blow up, inside a home or outside.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-# Politeness, particles and addressing carry no meaning for the match.
+# Politeness, particles, addressing and 'does anyone know' carry no meaning for the match.
 FILLER = re.compile(
-    r"请问|问下|问一下|想问|你好|您好|麻烦|唔该|师傅|大家|各位|群主|谢谢|多谢|一个|个|"
+    r"有没有人知道?|有人知道?|谁知道|边个知|请问|问下|问一下|想问|你好|您好|麻烦|唔该|师傅|大家|各位|群主|谢谢|多谢|一个|个|"
     r"[啊呀吗呢吧啦哦喔嘛咧哈呗哇嗯噢㗎啩喎啰咯嘞呃诶哎唉丫哩嘅咩]"
 )
 RUN = re.compile(r"[^\W_]+")

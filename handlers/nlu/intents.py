@@ -72,6 +72,8 @@ PROGRESS_WEAK = _any(followups.PROGRESS_WEAK)
 COMPLAINT = _any(followups.COMPLAINT)
 COMPLAINT_HOW = _any(followups.COMPLAINT_HOW)
 FRUSTRATED = _any(followups.FRUSTRATED)
+RUDE = _any(followups.RUDE)
+STAFF_ANY = _any(followups.STAFF_ANY)
 SERVICE = _any(followups.SERVICE)
 NOT_COMPLAINT = _any(followups.NOT_COMPLAINT)
 JOKING = _any(followups.JOKING)
@@ -160,6 +162,8 @@ def _complains(text: str) -> bool:
     text = NOT_COMPLAINT.sub(" ", text)
     if COMPLAINT_HOW.search(text):
         return False
+    if RUDE.search(text) and STAFF_ANY.search(text):
+        return True  # 接线员挂我电话, 抢修的人说话好冲: staff manner
     return bool(COMPLAINT.search(text) or (FRUSTRATED.search(text) and SERVICE.search(text)))
 
 

@@ -31,6 +31,13 @@ TYPOS: dict[str, str] = {
     "电标": "电表", "空凯": "空开", "漏宝": "漏保", "师父": "师傅", "单原": "单元", "单园": "单元",
     "露电": "漏电", "火华": "火花", "火化了": "火花了", "烧蕉": "烧焦", "电线竿": "电线杆", "着伙": "着火",
 }  # fmt: skip
+# 合 heard as 河/盒/何, only right after a breaker word (闸河不上 -> 闸合不上): 河 alone is a river.
+TYPOS |= {
+    f"{switch}{slip}{then}": f"{switch}合{then}"
+    for switch in ("闸", "掣", "开关", "空开", "漏保")
+    for slip in "河盒何"
+    for then in ("不", "唔", "没", "冇", "上", "返", "番", "翻")
+}
 
 # Characters that sound alike in place names; a community name matches through them.
 HOMOPHONES: list[str] = [
