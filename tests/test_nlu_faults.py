@@ -235,6 +235,7 @@ def test_smoke_fire_blasts_and_lightning_at_equipment_are_hazards(text: str) -> 
         "电杆俾货车撞咗",
         "桥头有根歪的灯柱 随时会倒",
         "后山倒咗两条电线杆",
+        "路中间横着一根电线 车都不敢过",
         "变压器有怪声 好似要爆咁",
         "插座熔咗",
         "我老公触咗电 送咗去医院",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from handlers.nlu.lexicon import APPLIANCE, G
 
 # Danger to life: wires down or burning, fire, smoke, explosions, shocks, fallen poles.
-WIRE = "(电线(?<!充电线)|电缆|高压线|电力线|线路|拉线|火线|线(?<![网光带话毛机据电鱼]线)(?!员))"  # 接线员 is the operator
+WIRE = "(电线(?<!充电线)|电缆|高压线|电力线|线路|拉线|火线|线(?<![网光带话毛机据电鱼衣]线)(?!员))"  # 接线员 is the operator
 BOX = "(电箱|电表箱|配电箱|配电房|配电柜|电房|变压器|开关|插座|插头|电线杆|电杆|火牛)"
 POLE = "(电线杆|电杆|电线柱|电柱|灯柱|灯杆|电塔|铁塔|高压塔|杆(?<![竹旗]杆))"
 # Anything electrical that can smoke, burn or blow up, inside a home or outside.
@@ -32,6 +32,8 @@ HAZARD = [
     f"甩|好低|太低|拉得好紧|漏电|爆|发热|发烫|短路|碰到|碰住|贴住|贴到|擦到|刮到|掂到|{SOUNDS})",
     f"(掉|断|压|压住|压在|刮断|拉断|吹断|烧断|扯断){G}{{0,4}}{WIRE}",
     f"(挂|搭|缠|卡|压)(在|住|喺|到)?{WIRE}",
+    # A wire lying where people walk is a wire down: 马路上有条电线, 地下有根线.
+    f"(地上|地下|路上|路面|马路|路中间|路边|草地|水里|水中|田里){G}{{0,3}}(有|躺|横|摆){G}{{0,3}}{WIRE}",
     f"{BOX}{G}{{0,8}}(炸|爆|响|冒烟|冒火|着火|烧|火花|火|打火|进水|浸水|水浸|泡水|淹|漏水|滴水|烫|熔|融|短路)",
     # A pop from a socket or box is a short circuit; a switch's click is not.
     f"(插座|插头|排插|拖板|插板|电箱|电表箱|配电箱|变压器|电线){G}{{0,6}}啪",
