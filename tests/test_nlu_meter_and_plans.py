@@ -112,3 +112,29 @@ def test_written_tens_shorthands_become_digits(span: str, want: str) -> None:
 
 def test_written_tens_in_an_address() -> None:
     assert where("卅栋停电了")[1] == "30"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("下个礼拜是不是要停两天电？", ("outage_query", None)),
+        ("听讲月底会停半日电 真唔真㗎", ("outage_query", None)),
+        ("我们这里停了一整晚电了 到现在还没来电", ("fault_report", "area_outage")),
+        ("村尾停咗几个钟电 仲未返", ("fault_report", "area_outage")),
+    ],
+)
+def test_a_length_said_inside_the_verb_still_names_the_outage(text: str, expected) -> None:
+    assert reading(text) == expected
+
+
+def test_neighbours_called_by_another_name_still_make_it_one_home() -> None:
+    assert reading("屋企冇晒电，街坊个个都有电", VILLAGE_GROUP) == (
+        "fault_report",
+        "household_outage",
+    )
+    assert reading("我家停电了 邻舍都正常", VILLAGE_GROUP) == ("fault_report", "household_outage")
+
+
+def test_a_charger_that_shows_no_power_is_shared_equipment() -> None:
+    assert reading("小区门口的充电站扫码充不了，提示没电") == ("fault_report", "other")
+    assert reading("充电桩坏了，整个小区都没电") == ("fault_report", "area_outage")

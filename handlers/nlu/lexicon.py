@@ -177,9 +177,9 @@ FAILED = (
 )
 EQUIPMENT_FAULT = [f"{EQUIPMENT}{G}{{0,8}}{FAILED}"]
 LIGHT_FAULT = [f"{SHARED_LIGHT}{G}{{0,8}}{FAILED}"]
-# 充电桩用不了，没电: a clause that is only 没电 says the same of the equipment.
+# 充电桩用不了，(显示)没电: a clause that is only 没电 says the same of the equipment.
 BARE_NO_POWER = [
-    "(?<![^，,。!！\\s])(没|冇|无|没有)(晒)?电(了|咗|啦|喇|的|嘅)?(?=$|[，,。.!！\\s])"
+    "(?<![^，,。!！\\s])(显示|提示|都|也|全部|又)?(没|冇|无|没有)(晒)?电(了|咗|啦|喇|的|嘅)?(?=$|[，,。.!！\\s])"
 ]
 # A phone, car or other battery that ran flat: not the grid's power at all.
 BATTERY = [
@@ -196,7 +196,7 @@ TAMPER = ["偷电", "偷接", "私拉", "私接", "乱接", "飞线", "撬(?!棍
 ONLY_ME = (
     "(就|只有|只是|只得|净系|得|唯独|单单|仅仅?)(我|我们|我哋)(这|呢|自己)?(一)?(户|家|间|屋企|屋)"
 )
-NEIGHBOURS = "(邻居|隔壁|隔篱|对门|对面|楼上|楼下|人哋|别人|别家|其他人|其他屋|其他家|左邻右里|周围|有冇人|有没有人)"
+NEIGHBOURS = "(邻居|邻舍|街坊|隔壁|隔篱|隔离(?=邻|屋|家|阿)|对门|对面|楼上|楼下|人哋|别人|别家|其他人|其他屋|其他家|左邻右里|周围|有冇人|有没有人)"
 SELF = (
     "(我家|我们家|我哋屋企|我屋企|屋企|家里|家中|屋里|我屋|我这一?户|我户|自己家|屋头|"
     "全屋|成屋|成间屋|整间屋|整个家|整个屋|"

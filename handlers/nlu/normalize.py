@@ -20,10 +20,16 @@ _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20
 # OpenCC writes some everyday Cantonese characters in a rare form; keep the usual one.
 # 著 stays 著 after t2s, but in 著火, 唔著, 著晒灯 it is the 着 the rules look for.
 _CANTONESE = str.maketrans({"𠮶": "嗰", "㶶": "燶", "著": "着"})
+# The length said inside the verb (停了好几天电, 要停两个钟电) is put after it (停电了好几天),
+# so every rule that looks for 停电 sees it.
+_SPLIT_OUTAGE = re.compile(
+    r"停(了|咗)?((?:好几|几|两|三|四|五|一|半|成|整){1,2}个?(?:天|日|晚|钟头|钟|小时))的?电"
+)
 _TYPO_RE = re.compile("|".join(sorted(map(re.escape, TYPOS), key=len, reverse=True)))
 
 
 def normalize(text: str) -> str:
     """The message in Simplified Chinese, half-width, with known typos fixed."""
     text = _T2S.convert(text.translate(_WIDTH)).translate(_CANTONESE)
+    text = _SPLIT_OUTAGE.sub(lambda m: f"停电{m.group(1) or ''}{m.group(2)}", text)
     return _TYPO_RE.sub(lambda m: TYPOS[m.group()], text)
