@@ -231,9 +231,11 @@ class FaqMatcher:
         keywords = {self.ids[i]: words for i, words in hits.items()}
         scope, best = self.scope, order[0]
         # A runner-up that lacks a word it requires could never answer: it is no rival.
-        rivals = [ranking[0]] + [
-            ranking[k] for k in range(1, len(order)) if scope.unmet(order[k], normalized) is None
-        ][:1]
+        rival = next(
+            (ranking[k] for k in range(1, len(order)) if scope.unmet(order[k], normalized) is None),
+            None,
+        )
+        rivals = [ranking[0]] + ([rival] if rival is not None else [])
         why = scope.refusal(normalized) or scope.unmet(best, normalized) or _doubt(rivals)
         if why is None and not hits.get(best):
             why = scope.only_generic(best, self.shared_words(best, normalized))
