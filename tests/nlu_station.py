@@ -42,3 +42,24 @@ def make_understander(faq_id: str | None = None) -> Understander:
     """An Understander whose FAQ stub answers every question with `faq_id` (or declines)."""
     faq = (lambda _text: Hit(faq_id, 0.9)) if faq_id else None
     return Understander(CONFIG, faq)
+
+
+U = make_understander()
+WITH_FAQ = make_understander("some-entry")
+
+
+def intent(text: str, u: Understander = U, group: str = ESTATE_GROUP) -> str:
+    return u.understand(text, group).intent.value
+
+
+def reading(text: str, group: str = ESTATE_GROUP) -> tuple[str, str | None]:
+    """(intent, fault type) of a message in a group of the test station."""
+    u = U.understand(text, group)
+    return (u.intent.value, u.fault_type.value if u.fault_type else None)
+
+
+def where(text: str, group: str = ESTATE_GROUP) -> tuple[str | None, ...]:
+    """The address of a fault report as (community, building, unit, room)."""
+    a = U.understand(text, group).address
+    assert a is not None
+    return (a.community, a.building, a.unit, a.room)

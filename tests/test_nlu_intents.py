@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, make_understander
-
-U = make_understander()
-WITH_FAQ = make_understander("some-entry")
-
-
-def intent(text: str, u=U, group: str = ESTATE_GROUP) -> str:
-    return u.understand(text, group).intent.value
+from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, WITH_FAQ, U, intent, make_understander
 
 
 @pytest.mark.parametrize(

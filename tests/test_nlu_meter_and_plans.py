@@ -8,21 +8,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.nlu.numerals import to_digits
-from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, make_understander
-
-U = make_understander()
-WITH_FAQ = make_understander("some-entry")
-
-
-def reading(text: str, group: str = ESTATE_GROUP) -> tuple[str, str | None]:
-    u = U.understand(text, group)
-    return (u.intent.value, u.fault_type.value if u.fault_type else None)
-
-
-def where(text: str, group: str = ESTATE_GROUP) -> tuple[str | None, ...]:
-    a = U.understand(text, group).address
-    assert a is not None
-    return (a.community, a.building, a.unit, a.room)
+from tests.nlu_station import ESTATE_GROUP, VILLAGE_GROUP, WITH_FAQ, reading, where
 
 
 @pytest.mark.parametrize(

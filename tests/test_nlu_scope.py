@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.nlu_station import ESTATE_GROUP, TOWN_GROUP, VILLAGE_GROUP, make_understander
-
-U = make_understander()
-
-
-def reading(text: str, group: str = ESTATE_GROUP) -> tuple[str, str | None]:
-    u = U.understand(text, group)
-    return (u.intent.value, u.fault_type.value if u.fault_type else None)
+from tests.nlu_station import ESTATE_GROUP, TOWN_GROUP, VILLAGE_GROUP, U, reading
 
 
 @pytest.mark.parametrize(
