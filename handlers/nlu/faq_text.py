@@ -21,6 +21,9 @@ _EXCEPT = re.compile(
     r"(?:除了(?:去|在|用)?|(?:不想|没空|没时间|懒得|不方便|不用|不要|不得闲|不能)再?(?:去|跑|到)(?:一趟)?)"
     r"([^,，。!！?？\s]{1,8}?)(?=还|以外|之外|外|交|缴|办|排队|那边|了|[,，。!！?？\s]|$)"
 )
+# Asking on someone's behalf (帮奶奶问, 替我妈咨询下) frames the question; the person
+# named there is not its subject, so 帮老人问 must not pull the paying-for-the-elderly entry.
+_ON_BEHALF = re.compile(r"(?:帮|替|代)[^,，。!！?？:：\s]{1,4}?(?:问|咨询)(?:一?下)?")
 # A thank-you with no question in it closes a conversation; it asks nothing.
 _THANKS = re.compile(r"谢谢|多谢|唔该晒|辛苦|感谢|thank")
 _QUESTION = re.compile(
@@ -30,7 +33,9 @@ _QUESTION = re.compile(
 
 def set_aside(normalized: str) -> str:
     """The text without what it sets aside: 除了营业厅还能去哪交 drops 营业厅 everywhere,
-    so a story that went to the business hall before does not pull that entry."""
+    so a story that went to the business hall before does not pull that entry. The
+    framing 帮奶奶问 goes too."""
+    normalized = _ON_BEHALF.sub(" ", normalized)
     found = {m.group(1) for m in _EXCEPT.finditer(normalized)}
     normalized = _EXCEPT.sub("", normalized)
     for word in found:

@@ -25,6 +25,7 @@ METER = _any(lx.METER)
 NOT_TRIPPED = _any(lx.NOT_TRIPPED)
 TRIP = _any(lx.TRIP)
 VOLTAGE = _any(lx.VOLTAGE)
+CAPACITY_SHORT = _any(lx.CAPACITY_SHORT)
 EQUIPMENT_FAULT = _any(lx.EQUIPMENT_FAULT)
 SHARED_TRIP = _any(lx.SHARED_TRIP)
 LIGHT_FAULT = _any(lx.LIGHT_FAULT)
@@ -61,6 +62,7 @@ def fault_type(text: str) -> FaultType | None:
     # Street lights, lifts and chargers say nothing about the homes' power or voltage.
     shared = EQUIPMENT_FAULT.search(text) is not None or SHARED_TRIP.search(text) is not None
     rest = EQUIPMENT_FAULT.sub(" ", BATTERY.sub(" ", NO_OUTAGE.sub(" ", text)))
+    rest = CAPACITY_SHORT.sub(" ", rest)  # 容量带不动: too small a supply, not low voltage
     if VOLTAGE.search(rest):
         return FaultType.voltage
     if shared:  # 充电桩用不了，没电: the bare 没电 is the equipment's

@@ -47,6 +47,7 @@ SAFETY_TIPS = _any(cues.SAFETY_TIPS)
 GENERAL = _any(cues.GENERAL)
 ARREARS = _any(cues.ARREARS)
 ARREARS_DOUBT = _any(cues.ARREARS_DOUBT)
+OTHER_DUES = _any(cues.OTHER_DUES)
 NOT_NOW = _any(cues.NOT_NOW)
 CLAUSE = re.compile(r"[，,。.!！?？;；\s]+")
 NOTICE_TO_ALL = _any(cues.NOTICE_TO_ALL)
@@ -92,6 +93,7 @@ NOTICE_POSTED = _any(cues.NOTICE_POSTED)
 REPORTED = _any(cues.REPORTED)
 OFF_TOPIC = _any(followups.OFF_TOPIC)
 POWER_TOPIC = _any(followups.POWER_TOPIC)
+KNOWN_FAULT = re.compile(followups.KNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ def read(text: str) -> Reading:
     if _complains(text):
         off_topic = OFF_TOPIC.search(text) and not POWER_TOPIC.search(text)
         return Reading(Intent.other if off_topic else Intent.complaint)
-    if ARREARS.search(text) or PREPAID.search(text):
+    if _arrears(text) or PREPAID.search(text):
         return _faq_or_other(text)
     if HOW_TO_REPORT.search(text) and ASK.search(text) and not REPORTED.search(text):
         return _faq_or_other(text)  # how to report, not a report already made
@@ -152,6 +154,11 @@ def _solved(text: str) -> str | None:
     if STILL_WRONG.search(after) or fault_type(after) is not None:
         return None
     return after
+
+
+def _arrears(text: str) -> bool:
+    """The speaker's own power bill unpaid; 作业还没交 or 水费未交 is something else."""
+    return ARREARS.search(OTHER_DUES.sub(" ", text)) is not None
 
 
 def _complains(text: str) -> bool:
@@ -202,13 +209,15 @@ def _not_now(text: str, kind: FaultType) -> bool:
             now = now or NOW.search(text) is not None
         if now or ONGOING.search(text) or not PROGRESS_STRONG.search(text):
             return False
-        # 报的那个冒烟的电箱: the danger named inside the report itself, no clause besides.
-        return all(PROGRESS_STRONG.search(c) for c in CLAUSE.split(text) if HAZARD.search(c))
+        # 报的那个冒烟的电箱: the danger named inside the report itself, or pointed at as
+        # known (那根撞歪的电线杆，修完了没有), no clause besides.
+        clauses = [c for c in CLAUSE.split(text) if HAZARD.search(c)]
+        return all(PROGRESS_STRONG.search(c) or KNOWN_FAULT.search(c) for c in clauses)
     if HYPOTHETICAL.search(text) or GENERAL.search(text):
         return True
     if PROGRESS_STRONG.search(text) and not AGAIN.search(text):
         return True
-    if ARREARS.search(text) and kind in OUTAGES and not ARREARS_DOUBT.search(text):
+    if _arrears(text) and kind in OUTAGES and not ARREARS_DOUBT.search(text):
         return True  # arrears cut power; they never trip a breaker
     # 之前停电把电脑烧坏了，谁负责: a past fault told as a grievance is a complaint.
     if PAST_DAY.search(text) and not (now_time or TODAY.search(text) or ONGOING.search(text)):

@@ -73,7 +73,12 @@ POWER_GONE = [
 ]  # fmt: skip
 OUTAGE = POWER_GONE + DARK
 # "No outage today": removed before outage words are looked for.
-NO_OUTAGE = ["(冇|没|没有|无|未|唔|不)(停电|断电|停过电)(?![吗嘛么没冇未])"]
+NO_OUTAGE = [
+    "(冇|没|没有|无|未|唔|不)(停电|断电|停过电)(?![吗嘛么没冇未])",
+    # A worry about some day (我怕哪天突然没电, 担心到时停电): no outage now.
+    f"(怕|担心|担忧|惊|害怕|生怕|就怕|唔想|不想)(会|哪天|某天|有一天|到时|以后|万一|下次|又)?{G}{{0,4}}"
+    "(停电|断电|没电|冇电|无电)(?!了|咗|啦|喇)",
+]
 
 # The household breaker trips or will not close. 没跳 is removed first (NOT_TRIPPED).
 TRIP = [
@@ -114,6 +119,10 @@ VOLTAGE = [
     f"(风扇|水泵|抽水机|空调|冷气|雪柜|冰箱|洗衣机){G}{{0,4}}(吹唔郁|转唔郁|转不动|唔郁|不转|唔转|转唔起)",
 ]  # fmt: skip
 
+# Too small a supply for the load (容量带不动, 功率不够): capacity, not voltage.
+CAPACITY_SHORT = [
+    f"(容量|功率|负荷|负载|千瓦|kW|kw|KW){G}{{0,4}}(带不动|带唔郁|带唔起|不够|唔够|不足|太小|太细|超了|超咗)",
+]
 # The meter itself is wrong (not "is it accurate?", which is the meter-check FAQ).
 METER_NOUN = "(电表(?!箱)|卡表|插卡表|预付费表|智能表|的表|个表|嘅表|块表|(?<![报手记请时课价图格钟])表(上|头))"
 METER_FAULT = [
@@ -224,8 +233,9 @@ INSIDE = [
     f"({HOME}|{ALL}|整个|成个)(的|嘅|啲)?(电器|家电|电灯|灯|插座|开关|房间|房)",
     f"(电器|家电|灯|插座|开关){P}{{0,4}}{ALL}",
 ]
+# A bare 有 only at the end of a clause (对门有，我冇): 楼上有位老人 is someone there.
 OTHERS_HAVE = [
-    f"{NEIGHBOURS}{P}{{0,4}}(都|也|仲|还|是|系)?(有电|有嘅|有的|有|好好|好地地|好哋哋|正常|冇事|没事|着紧|着晒灯|着住灯|着灯|亮)",
+    rf"{NEIGHBOURS}{P}{{0,4}}(都|也|仲|还|是|系)?(有电|有嘅|有的|有(?=$|[，,。.!！?？;；\s啊呀喔喎哦噢啦喇咯嘛])|好好|好地地|好哋哋|正常|冇事|没事|着紧|着晒灯|着住灯|着灯|亮)",
     f"{NEIGHBOURS}{P}{{0,4}}(啲)?灯(系|是|都|也|仲|还)?(着|亮)",
     f"(楼道灯|走廊灯|电梯|外面){P}{{0,3}}(是|都|也|仲|还)?(有电|亮|正常)",
     # Only my home: 就我这一户, 只有我们家, 得我屋企, 净系我哋间屋.
