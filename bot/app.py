@@ -92,8 +92,11 @@ class App:
         """Handle one message to the end (see the middleware), then send the outbox."""
         ctx = self.context()
         ctx.data["replay"] = replay
-        async with self._lock:
-            await self.dispatcher.feed(msg, ctx)
+        try:
+            async with self._lock:
+                await self.dispatcher.feed(msg, ctx)
+        except Exception:  # a message that cannot even be recorded: log it, keep serving
+            log.exception("message %s could not be handled", msg.id)
         await self.flush()
 
     async def tick(self) -> None:

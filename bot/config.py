@@ -11,8 +11,17 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_KB_DIR = PROJECT_DIR / "kb"
@@ -71,9 +80,25 @@ class BotSection(Strict):
     timezone: str = "Asia/Shanghai"
     rate_limit_per_minute: int = Field(default=20, ge=1)
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Shanghai)") from None
+        return value
+
 
 class Storage(Strict):
     path: Path = Path("var/powerbot.db")
+
+    @field_validator("path")
+    @classmethod
+    def _a_file(cls, value: Path) -> Path:
+        if str(value) in ("", "."):
+            raise ValueError("must name a file, e.g. var/powerbot.db")
+        return value
 
 
 class KB(Strict):
@@ -81,7 +106,7 @@ class KB(Strict):
 
 
 class Service(Strict):
-    arrival_minutes: dict[CommunityKind, int] = Field(
+    arrival_minutes: dict[CommunityKind, PositiveInt] = Field(
         default_factory=lambda: {CommunityKind.estate: 45, CommunityKind.village: 90}
     )
     address_wait_minutes: int = Field(default=10, ge=1)
@@ -127,6 +152,9 @@ class Config(Strict):
         for i, w in enumerate(self.workers):
             if w.team not in teams:
                 raise ValueError(f"workers[{i}].team: no team with id {w.team!r}")
+        for i, a in enumerate(self.admins):
+            if any(w.id == a.id for w in self.workers):
+                raise ValueError(f"admins[{i}].id: {a.id!r} is also a worker; give one role each")
         return self
 
     # Look-ups used across the bot.

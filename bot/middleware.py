@@ -17,7 +17,7 @@ from bot.router import SKIP, CallNext, Context, Middleware, Reply, Role
 log = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，系统刚才出了点问题，请稍后再试；急事请拨打{hotline}。"
-SLOW_DOWN = "您发得有点快，请稍等一分钟再发，我们都会看到的。"
+SLOW_DOWN = "您的消息比较多，我先不逐条回复了；报修照常登记，稍后可发「我报的修到哪了」查看。"
 
 
 async def log_incoming(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
@@ -74,13 +74,16 @@ async def resolve_role(call_next: CallNext, msg: Incoming, ctx: Context) -> Repl
 
 
 def rate_limit(per_minute: int) -> Middleware:
-    """Residents may make the bot answer at most `per_minute` times a minute."""
+    """A resident draws at most `per_minute` replies a minute; past that the bot still
+    handles every message (a report is still recorded and dispatched), it only stops
+    answering them one by one, after saying so once."""
     recent: dict[str, deque] = defaultdict(deque)
     warned: set[str] = set()
 
     async def limit(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
-        if ctx.role is not Role.resident:
-            return await call_next(msg, ctx)
+        reply = await call_next(msg, ctx)
+        if ctx.role is not Role.resident or not reply or reply is SKIP:
+            return reply
         now, window = ctx.now(), recent[msg.sender.id]
         while window and now - window[0] > timedelta(minutes=1):
             window.popleft()
@@ -91,7 +94,7 @@ def rate_limit(per_minute: int) -> Middleware:
             return SLOW_DOWN
         warned.discard(msg.sender.id)
         window.append(now)
-        return await call_next(msg, ctx)
+        return reply
 
     return limit
 

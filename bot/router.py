@@ -10,6 +10,7 @@ returns `SKIP` passes the message on to the next one.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -186,6 +187,15 @@ def command(*words: str) -> Filter:
 
     check.__name__ = f"command({','.join(words)})"
     return check
+
+
+def says_only_command(msg: Incoming, *words: str) -> bool:
+    """In a group, a resident's 工单1什么时候到 is a question, not a command: only the bare
+    command (接单 12, 工单) counts there. In a private chat any command form counts."""
+    if not msg.conversation.is_group:
+        return True
+    text = unicodedata.normalize("NFKC", msg.text).strip()
+    return any(re.fullmatch(rf"{re.escape(w)}\s*#?\s*\d*", text) for w in words)
 
 
 def command_args(text: str, *words: str) -> list[str] | None:

@@ -200,8 +200,12 @@ class Store:
 
     # Workers on duty and round-robin dispatch.
     def sync_workers(self, workers: list) -> None:
-        """Add configured workers (on duty at first start); keep the duty state of known ones."""
+        """Add configured workers (on duty at first start); keep the duty state of known
+        ones; a worker no longer in the config gets no more tickets."""
         with self.atomic():
+            ids = [w.id for w in workers]
+            gone = "id not in ({})".format(", ".join("?" * len(ids))) if ids else "1 = 1"
+            self.db.execute(f"update workers set on_duty = 0 where {gone}", ids)
             for position, w in enumerate(workers):
                 row = {
                     "id": w.id,

@@ -7,7 +7,17 @@
 from __future__ import annotations
 
 from bot.messages import Incoming
-from bot.router import Context, Role, Router, command, command_args, has_role, in_private
+from bot.router import (
+    Context,
+    Role,
+    Router,
+    command,
+    command_args,
+    has_role,
+    in_private,
+    says_only_command,
+)
+from handlers.common import ticket_number
 from handlers.dispatch import find_worker, reassign, ticket_line
 
 router = Router(name=__name__)
@@ -25,7 +35,10 @@ UNKNOWN_WORKER = "找不到师傅「{name}」，请写配置里的姓名或微�
 ADMIN_COMMANDS = ("工单", "派单")
 
 
-@router.message(command(*ADMIN_COMMANDS), lambda m, c: c.role is not Role.admin)
+@router.message(
+    command(*ADMIN_COMMANDS),
+    lambda m, c: c.role is not Role.admin and says_only_command(m, *ADMIN_COMMANDS),
+)
 async def refuse_non_admin(msg: Incoming, ctx: Context) -> str:
     return NOT_AN_ADMIN
 
@@ -46,9 +59,10 @@ async def list_open_tickets(msg: Incoming, ctx: Context) -> str:
 @router.message(in_private, has_role(Role.admin), command("派单"))
 async def assign_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "派单")
-    if len(args) < 2 or not args[0].isdigit():
+    number = ticket_number(args[0]) if args else None
+    if len(args) < 2 or number is None:
         return USAGE
-    ticket = ctx.store.ticket(int(args[0]))
+    ticket = ctx.store.ticket(number)
     if ticket is None:
         return NO_TICKET.format(id=args[0])
     if not ticket.is_open:

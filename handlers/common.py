@@ -42,6 +42,13 @@ def understand(msg: Incoming, ctx: Context) -> Understanding:
     return ctx.data["understanding"]
 
 
+def ticket_number(word: str | None) -> int | None:
+    """A ticket number as typed (12, ＃12 after NFKC), or None for anything else."""
+    if not word or not word.isascii() or not word.isdecimal() or len(word) > 9:
+        return None
+    return int(word)
+
+
 def community_kind(config: Config, name: str | None) -> CommunityKind | None:
     community = config.community(name)
     return community.kind if community else None

@@ -15,8 +15,24 @@ import logging
 from bot.config import Worker
 from bot.messages import Incoming, Mention
 from bot.records import Ticket
-from bot.router import Context, Role, Router, command, command_args, has_role, in_private
-from handlers.common import FAULT_WORDS, local_time, ticket_address, ticket_state, worker_label
+from bot.router import (
+    Context,
+    Role,
+    Router,
+    command,
+    command_args,
+    has_role,
+    in_private,
+    says_only_command,
+)
+from handlers.common import (
+    FAULT_WORDS,
+    local_time,
+    ticket_address,
+    ticket_number,
+    ticket_state,
+    worker_label,
+)
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -55,9 +71,13 @@ OFF_DUTY_OPEN = "已下班。注意您还有 {n} 张未完成的工单，请完�
 NOT_A_WORKER = "这个指令只有抢修师傅可以用。如需报修，请直接发地址和情况。"
 USE_PRIVATE = "工单指令请私聊我发送。"
 NO_ONE_ON_DUTY = (
-    "【待派单 #{id}】{address} {fault}，{team}现在没有值班师傅，请尽快派单（派单 {id} 师傅姓名）。"
+    "【待派单 #{id}】{address} {fault}，{team}现在没有值班师傅，请尽快派单（派单 {id} 师傅姓名）。\n"
+    "报修人：{reporter}（{group}）\n原话：{text}"
 )
-NO_TEAM = "【待派单 #{id}】{address} {fault}：不知道是哪个小区/村，请确认地址后派单（派单 {id} 师傅姓名）。"
+NO_TEAM = (
+    "【待派单 #{id}】{address} {fault}：不知道是哪个小区/村，请确认地址后派单（派单 {id} 师傅姓名）。\n"
+    "报修人：{reporter}（{group}）\n原话：{text}"
+)
 
 WORKER_COMMANDS = ("接单", "到达", "完成", "转单", "我的工单", "上班", "下班")
 
@@ -105,6 +125,9 @@ async def dispatch_new(ticket: Ticket, ctx: Context) -> Ticket:
         address=ticket_address(ticket, ctx.config),
         fault=FAULT_WORDS.get(ticket.fault_type or "other", ""),
         team=team.name if team else "",
+        reporter=ticket.reporter_name or "居民",
+        group=ticket.group_topic or "私聊",
+        text=_shorten(ticket.text, 300),
     )
     notice = (NO_ONE_ON_DUTY if team else NO_TEAM).format(**words)
     await ctx.tell_admins(notice)
@@ -124,7 +147,7 @@ async def tell_reporter(ticket: Ticket, text: str, ctx: Context) -> None:
 
 
 def _ticket_arg(args: list[str]) -> int | None:
-    return int(args[0]) if args and args[0].isdigit() else None
+    return ticket_number(args[0]) if args else None
 
 
 def _load(ctx: Context, args: list[str], usage: str) -> Ticket | str:
@@ -153,7 +176,7 @@ def _may_act(ticket: Ticket, me: Worker, ctx: Context) -> str | None:
 def _resident_tries_worker_command(msg: Incoming, ctx: Context) -> bool:
     # 上班/下班 alone in a group is neighbours chatting, not a command.
     duty_chat = msg.conversation.is_group and msg.text.strip() in ("上班", "下班")
-    return ctx.role is Role.resident and not duty_chat
+    return ctx.role is Role.resident and not duty_chat and says_only_command(msg, *WORKER_COMMANDS)
 
 
 @router.message(command(*WORKER_COMMANDS), _resident_tries_worker_command)
@@ -195,6 +218,13 @@ def _own_ticket(msg: Incoming, ctx: Context, args: list[str], usage: str) -> Tic
     return ticket
 
 
+def _accept_untaken(ticket: Ticket, worker_id: str, ctx: Context) -> None:
+    """到达 or 完成 straight after dispatch: the 接单 step is recorded too, so the trail
+    reads opened, assigned, accepted, arrived, done."""
+    if ticket.state == "assigned":
+        ctx.store.accept_ticket(ticket.id, worker_id, ctx.now())
+
+
 @router.message(in_private, has_role(Role.worker), command("到达"))
 async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
     ticket = _own_ticket(msg, ctx, command_args(msg.text, "到达"), "到达 12")
@@ -202,6 +232,7 @@ async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
         return ticket
     if ticket.state == "arrived":
         return ALREADY.format(id=ticket.id, state=ticket_state(ticket, ctx.config))
+    _accept_untaken(ticket, msg.sender.id, ctx)
     ticket = ctx.store.arrive_ticket(ticket.id, msg.sender.id, ctx.now())
     worker = worker_label(ctx.config, msg.sender.id)
     await tell_reporter(ticket, ARRIVED_RESIDENT.format(id=ticket.id, worker=worker), ctx)
@@ -215,6 +246,7 @@ async def complete_ticket(msg: Incoming, ctx: Context) -> str:
     if isinstance(ticket, str):
         return ticket
     note = " ".join(args[1:]).strip()
+    _accept_untaken(ticket, msg.sender.id, ctx)
     ticket = ctx.store.complete_ticket(ticket.id, msg.sender.id, ctx.now(), note)
     await tell_reporter(ticket, DONE_RESIDENT.format(id=ticket.id, note=note or DONE_NO_NOTE), ctx)
     return DONE_WORKER.format(id=ticket.id)

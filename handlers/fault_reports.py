@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from bot.messages import Incoming, Mention
-from bot.records import NewTicket, Ticket
+from bot.records import NewTicket, PendingReport, Ticket
 from bot.router import SKIP, Context, Router
 from handlers.common import (
     community_kind,
@@ -43,7 +43,8 @@ ADDRESS_ADDED = "已把位置补充到工单 {id}：{address}。"
 ADDRESS_TO_WORKER = "工单 #{id} 补充了位置：{address}"
 PROGRESS_NONE = "没有查到您未完成的报修。如需报修，请直接发地址和情况，例如「3栋2单元501停电了」。"
 PROGRESS = "您的报修进度：\n{lines}"
-PROGRESS_LINE = "工单 {id}（{address}）：{state}，承诺 {due} 前到达"
+PROGRESS_LINE = "工单 {id}（{address}）：{state}{due}"
+PROGRESS_DUE = "，承诺 {due} 前到达"
 COMPLAINT = (
     "非常抱歉给您添麻烦了。您的意见已记录（编号 {id}），并转给供电所负责人，会尽快跟进处理。"
     "也可拨打{hotline}反映。"
@@ -123,10 +124,13 @@ def _has_pending(msg: Incoming, ctx: Context) -> bool:
 async def complete_address(msg: Incoming, ctx: Context) -> str | None:
     """The reporter's next message after we asked for the address completes the ticket."""
     pending = ctx.store.pending_report(msg.conversation.id, msg.sender.id)
-    given = understand(msg, ctx).address_in_text
+    now_said = understand(msg, ctx)
+    given = now_said.address_in_text
     if pending.expires_at < ctx.now() or given is None or given.is_empty():
         return SKIP
     first = Understanding.model_validate(pending.understanding)
+    if now_said.intent is Intent.fault_report and now_said.fault_type != first.fault_type:
+        return SKIP  # another fault with its own place: a report of its own
     address = given.merged_over(first.address or Address())
     ctx.store.drop_pending(pending.id)
     opened = ctx.store.ticket_for_message(pending.message.id)
@@ -138,12 +142,18 @@ async def complete_address(msg: Incoming, ctx: Context) -> str | None:
 
 async def _amend_address(ticket: Ticket, address: Address, msg: Incoming, ctx: Context) -> str:
     """A hazard was opened before its place was known; the place the reporter gives is added."""
-    ticket = ctx.store.amend_address(ticket.id, address.model_dump(), ctx.now(), msg.sender.id)
+    community = ctx.config.community(address.community)
+    team = ticket.team or (community.team if community else None)
+    ticket = ctx.store.amend_address(
+        ticket.id, {**address.model_dump(), "team": team}, ctx.now(), msg.sender.id
+    )
     where = ticket_address(ticket, ctx.config)
     if ticket.worker_id is not None:
         await ctx.tell_person(
             ticket.worker_id, ADDRESS_TO_WORKER.format(id=ticket.id, address=where)
         )
+    else:  # nobody could be sent without the place: now someone can, or the admins know it
+        await dispatch_new(ticket, ctx)
     return ADDRESS_ADDED.format(id=ticket.id, address=where)
 
 
@@ -154,33 +164,48 @@ async def report_fault(msg: Incoming, ctx: Context) -> str:
     if u.fault_type is FaultType.hazard:
         reply = await open_report(msg, u, address, ctx)
         if address.building is None and msg.conversation.is_group:
-            _wait_for_address(msg, u, ctx)
+            await _wait_for_address(msg, u, ctx)
             reply += ASK_HAZARD_PLACE
         return reply
     if _address_complete(address, u.fault_type):
         return await open_report(msg, u, address, ctx)
     if msg.conversation.is_group:
-        _wait_for_address(msg, u, ctx)
+        await _wait_for_address(msg, u, ctx)
         return _ask_for_address(address, ctx)
     return await open_report(msg, u, address, ctx)
 
 
-def _wait_for_address(msg: Incoming, u: Understanding, ctx: Context) -> None:
+async def _wait_for_address(msg: Incoming, u: Understanding, ctx: Context) -> None:
+    """Hold the report until its address comes; one this person already had waiting is
+    opened as it stands, never dropped."""
+    earlier = ctx.store.pending_report(msg.conversation.id, msg.sender.id)
+    if earlier is not None:
+        await _open_held(earlier, ctx)
     wait = timedelta(minutes=ctx.config.service.address_wait_minutes)
     ctx.store.hold_report(msg, u.model_dump(mode="json"), ctx.now() + wait)
 
 
+async def _open_held(pending: PendingReport, ctx: Context) -> None:
+    """Open a held report with the address it has, and tell its reporter."""
+    ctx.store.drop_pending(pending.id)
+    if ctx.store.ticket_for_message(pending.message.id) is not None:
+        return  # a hazard, opened at once; only its exact place never came
+    u = Understanding.model_validate(pending.understanding)
+    msg = pending.message
+    reply = await open_report(msg, u, u.address or Address(), ctx)
+    await ctx.tell(msg.conversation, reply, *_mention(msg))
+
+
 @router.tick()
 async def open_unanswered_reports(ctx: Context) -> None:
-    """A report whose address never came is still recorded and sent out as it stands."""
+    """A report whose address never came is still recorded and sent out as it stands;
+    each on its own, so one that fails cannot hold up the others."""
     for pending in ctx.store.expired_reports(ctx.now()):
-        ctx.store.drop_pending(pending.id)
-        if ctx.store.ticket_for_message(pending.message.id) is not None:
-            continue  # a hazard, opened at once; only its exact place never came
-        u = Understanding.model_validate(pending.understanding)
-        msg = pending.message
-        reply = await open_report(msg, u, u.address or Address(), ctx)
-        await ctx.tell(msg.conversation, reply, *_mention(msg))
+        try:
+            with ctx.store.atomic():
+                await _open_held(pending, ctx)
+        except Exception:
+            log.exception("could not open held report %s", pending.message.id)
 
 
 def _mention(msg: Incoming) -> tuple[Mention, ...]:
@@ -190,6 +215,8 @@ def _mention(msg: Incoming) -> tuple[Mention, ...]:
 @router.message(lambda m, c: understand(m, c).intent is Intent.progress_query)
 async def answer_progress(msg: Incoming, ctx: Context) -> str:
     tickets = ctx.store.open_tickets_of_reporter(msg.sender.id)
+    if msg.conversation.is_group:  # a group sees only what was reported in it
+        tickets = [t for t in tickets if t.group_id == msg.conversation.id]
     if not tickets:
         return PROGRESS_NONE
     lines = [
@@ -197,7 +224,9 @@ async def answer_progress(msg: Incoming, ctx: Context) -> str:
             id=t.id,
             address=ticket_address(t, ctx.config),
             state=ticket_state(t, ctx.config),
-            due=local_time(t.due_at, ctx.config),
+            due=""
+            if t.state == "arrived"
+            else PROGRESS_DUE.format(due=local_time(t.due_at, ctx.config)),
         )
         for t in tickets
     ]

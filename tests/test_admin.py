@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ADMIN, GROUP, LI, WANG, to_group, to_person
 
 
@@ -53,3 +55,10 @@ async def test_assigning_to_the_current_worker_changes_nothing(bot):
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
     sent = await bot.say("派单 1 李明", sender=ADMIN)
     assert "不用转" in sent[0].text and len(sent) == 1
+
+
+@pytest.mark.parametrize("text", ["工单1什么时候到", "工单 1 怎么还没人来", "到达1栋了吗"])
+async def test_a_residents_question_naming_a_ticket_is_not_refused_as_a_command(bot, text):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    sent = await bot.say(text, sender="r1", group=GROUP)
+    assert all("只有" not in o.text for o in sent)

@@ -51,9 +51,22 @@ async def test_unknown_person_in_private_gets_a_hand_over(bot):
     assert "路人" in to_person(sent, ADMIN)[0].text
 
 
-async def test_rate_limit_answers_once_then_stays_quiet(bot):
+async def test_rate_limit_holds_replies_but_never_drops_a_report(bot):
+    for i in range(20):
+        await bot.say(f"哈哈 是啊 {i}", sender="flood", group=GROUP)  # chatter draws no reply
     replies = [await bot.say(f"{i}栋停电了", sender="flood", group=GROUP) for i in range(1, 26)]
-    slow = [r for r in replies if r and "有点快" in r[0].text]
-    assert len(slow) == 1
-    assert replies[-1] == []
-    assert bot.store.db["tickets"].count == 20
+
+    def to_flood(sent):
+        return [o for o in sent if o.conversation.is_group]
+
+    answered = [r for r in replies if to_flood(r)]
+    assert len(answered) == 21, "20 replies, then one notice that replies are held"
+    assert "报修照常登记" in to_flood(replies[20])[0].text
+    assert to_flood(replies[-1]) == []
+    assert bot.store.db["tickets"].count == 25, "every report is still recorded"
+    assert len(to_person(bot.gw.sent, LI)) + len(to_person(bot.gw.sent, "wxid_wang")) == 25
+
+
+async def test_text_that_cannot_be_stored_is_logged_not_raised(bot):
+    assert await bot.say("\ud83d停电了", sender="r1", group=GROUP) == []
+    assert bot.store.db["tickets"].count == 0

@@ -99,3 +99,10 @@ def test_help_lists_the_commands():
     result = CliRunner().invoke(cli, ["--help"])
     for command in ("chat", "parse", "run", "migrate"):
         assert command in result.output
+
+
+def test_a_wait_too_long_for_the_clock_is_refused_not_fatal(tmp_path):
+    lines = run_script(
+        tmp_path, "/wait 99999999999d\n/as r1 张阿姨\n/group 幸福花园业主用电群\n3栋停电了\n"
+    )
+    assert "工单号 1" in next(line["text"] for line in lines if "group" in line["to"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import CHEN, GROUP, LI, VILLAGE_GROUP, WANG, to_group, to_person
+import pytest
+
+from tests.conftest import CHEN, GROUP, LI, VILLAGE_GROUP, WANG, start_bot, to_group, to_person
 
 
 async def report(bot, text: str = "3栋2单元501停电了", sender: str = "r1", group: str = GROUP):
@@ -132,3 +134,34 @@ async def test_arriving_on_an_untaken_ticket_of_your_team_asks_you_to_take_it_fi
     sent = await bot.say("到达 1", sender=LI)
     assert "请先回复「接单 1」" in to_person(sent, LI)[0].text
     assert bot.store.ticket(1).state == "open"
+
+
+async def test_arriving_straight_after_dispatch_records_the_accept_step(bot):
+    await report(bot)
+    await bot.say("到达 1", sender=LI)
+    await bot.say("完成 1 好了", sender=LI)
+
+    actions = [e.action for e in bot.store.ticket_events(1)]
+    assert actions == ["opened", "assigned", "accepted", "arrived", "done"]
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", "፩", "１２abc"])
+async def test_odd_ticket_numbers_get_a_hint_not_an_apology(bot, number):
+    [reply] = await bot.say(f"接单 {number}", sender=LI)
+    assert "抱歉" not in reply.text
+
+
+async def test_a_worker_removed_from_the_config_gets_no_more_tickets(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await first.app.stop()
+    fewer = base_config.model_copy(
+        update={"workers": [w for w in base_config.workers if w.id != LI]}
+    )
+    second = await start_bot(fewer, shared_services, db_path, clock)
+    try:
+        await second.say("3栋停电了", sender="r1", group=GROUP)
+        assert second.store.ticket(1).worker_id == WANG
+    finally:
+        await second.app.stop()

@@ -115,7 +115,11 @@ class ConsoleGateway(Gateway):
             self.conversation = Conversation.private("")
         elif word == "/wait" and _WAIT.match(rest):
             amount, unit = _WAIT.match(rest).groups()
-            self.clock.advance(timedelta(**{_UNITS[unit]: float(amount)}))
+            try:
+                self.clock.advance(timedelta(**{_UNITS[unit]: float(amount)}))
+            except OverflowError:
+                self._say("等待时间太长了，请换一个小一点的数。")
+                return True
             if self.on_wait is not None:
                 await self.on_wait()
         elif word in ("/image", "/voice"):
