@@ -3,7 +3,7 @@ for addresses, fault types, ticket states and local times."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import CommunityKind, Config
@@ -77,11 +77,17 @@ def ticket_address(ticket: Ticket, config: Config) -> str:
     return address_words(address, community_kind(config, ticket.community))
 
 
-def local_time(when: datetime | None, config: Config) -> str:
-    """HH:MM in the station's time zone (with the date when it is not today)."""
+def local_time(when: datetime | None, ctx: Context) -> str:
+    """HH:MM in the station's time zone; 明天 HH:MM or 11月27日 HH:MM when not today."""
     if when is None:
         return "—"
-    return when.astimezone(ZoneInfo(config.bot.timezone)).strftime("%H:%M")
+    zone = ZoneInfo(ctx.config.bot.timezone)
+    local, today = when.astimezone(zone), ctx.now().astimezone(zone).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if local.date() == today + timedelta(days=1):
+        return f"明天 {local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def ticket_state(ticket: Ticket, config: Config) -> str:

@@ -52,6 +52,7 @@ DONE_WORKER = "工单 #{id} 已完成，辛苦了！"
 DONE_RESIDENT = "您的报修（工单 {id}）已处理完毕：{note}。如还有问题，请在群里说一声。"
 DONE_NO_NOTE = "师傅已处理好"
 HANDED_WORKER = "工单 #{id} 已转给{target}。"
+ASSIGNED_RESIDENT = "您的报修（工单 {id}）已安排{worker}处理，请耐心等待。"
 HANDED_RESIDENT = "您的报修（工单 {id}）改由{worker}处理，请耐心等待。"
 SAME_WORKER = "工单 #{id} 现在就由{target}负责，不用转。"
 TAKEN_FROM = "工单 #{id} 已改由{target}处理，您不用再去了。"
@@ -100,7 +101,7 @@ def dispatch_message(ticket: Ticket, ctx: Context) -> str:
         reporter=ticket.reporter_name or "居民",
         group=ticket.group_topic or "私聊",
         text=_shorten(ticket.text, 300),
-        due=local_time(ticket.due_at, ctx.config),
+        due=local_time(ticket.due_at, ctx),
     )
 
 
@@ -200,7 +201,7 @@ async def accept_ticket(msg: Incoming, ctx: Context) -> str:
     if ticket.state in ("accepted", "arrived"):
         return ALREADY.format(id=ticket.id, state=ticket_state(ticket, ctx.config))
     ticket = ctx.store.accept_ticket(ticket.id, me.id, ctx.now())
-    due = local_time(ticket.due_at, ctx.config)
+    due = local_time(ticket.due_at, ctx)
     await tell_reporter(
         ticket, ACCEPTED_RESIDENT.format(id=ticket.id, worker=f"{me.name}师傅", due=due), ctx
     )
@@ -261,7 +262,7 @@ async def hand_over_ticket(msg: Incoming, ctx: Context) -> str:
     me = ctx.config.worker(msg.sender.id)
     leads_team = me.leader and me.team == ticket.team
     if ticket.worker_id != me.id and not leads_team:
-        return NOT_YOURS.format(id=ticket.id, owner=worker_label(ctx.config, ticket.worker_id))
+        return _may_act(ticket, me, ctx) or TAKE_FIRST.format(id=ticket.id)
     target = find_worker(ctx, " ".join(args[1:])) if len(args) > 1 else None
     if target is None:
         return UNKNOWN_WORKER.format(name=" ".join(args[1:]) or "？")
@@ -277,9 +278,8 @@ async def reassign(ticket: Ticket, target: Worker, ctx: Context, actor: str, rol
         await ctx.tell_person(
             previous, TAKEN_FROM.format(id=ticket.id, target=f"{target.name}师傅")
         )
-    await tell_reporter(
-        ticket, HANDED_RESIDENT.format(id=ticket.id, worker=f"{target.name}师傅"), ctx
-    )
+    told = HANDED_RESIDENT if previous else ASSIGNED_RESIDENT
+    await tell_reporter(ticket, told.format(id=ticket.id, worker=f"{target.name}师傅"), ctx)
     return HANDED_WORKER.format(id=ticket.id, target=f"{target.name}师傅")
 
 
@@ -288,7 +288,7 @@ def ticket_line(ticket: Ticket, ctx: Context) -> str:
     return (
         f"#{ticket.id} {ticket_address(ticket, ctx.config)} "
         f"{FAULT_WORDS.get(ticket.fault_type or 'other', '')}｜{ticket_state(ticket, ctx.config)}"
-        f"｜限 {local_time(ticket.due_at, ctx.config)}{' 已超时' if overdue else ''}"
+        f"｜限 {local_time(ticket.due_at, ctx)}{' 已超时' if overdue else ''}"
     )
 
 

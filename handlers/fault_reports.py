@@ -97,7 +97,7 @@ async def open_report(
 
 
 def _opened_reply(ticket: Ticket, u: Understanding, minutes: int, ctx: Context) -> str:
-    due = local_time(ticket.due_at, ctx.config)
+    due = local_time(ticket.due_at, ctx)
     if ticket.team is None:
         promise = PROMISE_NO_PLACE.format(hotline=ctx.config.station.hotline)
     elif ticket.worker_id is None:
@@ -224,9 +224,7 @@ async def answer_progress(msg: Incoming, ctx: Context) -> str:
             id=t.id,
             address=ticket_address(t, ctx.config),
             state=ticket_state(t, ctx.config),
-            due=""
-            if t.state == "arrived"
-            else PROGRESS_DUE.format(due=local_time(t.due_at, ctx.config)),
+            due="" if t.state == "arrived" else PROGRESS_DUE.format(due=local_time(t.due_at, ctx)),
         )
         for t in tickets
     ]

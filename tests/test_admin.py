@@ -62,3 +62,12 @@ async def test_a_residents_question_naming_a_ticket_is_not_refused_as_a_command(
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
     sent = await bot.say(text, sender="r1", group=GROUP)
     assert all("只有" not in o.text for o in sent)
+
+
+async def test_a_first_manual_dispatch_tells_the_resident_it_is_arranged(bot):
+    await bot.say("下班", sender=LI)
+    await bot.say("下班", sender=WANG)
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+
+    sent = await bot.say("派单 1 李明", sender=ADMIN)
+    assert "已安排李明师傅处理" in to_group(sent, GROUP)[0].text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.conftest import CHEN, GROUP, LI, VILLAGE_GROUP, WANG, start_bot, to_group, to_person
@@ -165,3 +167,10 @@ async def test_a_worker_removed_from_the_config_gets_no_more_tickets(
         assert second.store.ticket(1).worker_id == WANG
     finally:
         await second.app.stop()
+
+
+async def test_a_due_time_on_another_day_says_which_day(bot):
+    await report(bot)
+    bot.clock.advance(timedelta(days=1))
+    sent = await bot.say("我的工单", sender=LI)
+    assert "限 11月26日 10:45 已超时" in sent[0].text
