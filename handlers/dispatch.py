@@ -133,6 +133,8 @@ async def dispatch_new(ticket: Ticket, ctx: Context) -> Ticket:
     notice = (NO_ONE_ON_DUTY if team else NO_TEAM).format(**words)
     await ctx.tell_admins(notice)
     leaders = [w for w in ctx.config.workers if team and w.team == team.id and w.leader]
+    if not ctx.config.admins and not leaders:
+        log.warning("ticket %s has no worker and no admin or leader to hear of it", ticket.id)
     for leader in leaders:
         await ctx.tell_person(leader.id, notice)
     return ticket
