@@ -24,9 +24,6 @@ class ManualClock(Clock):
     def advance(self, delta: timedelta) -> None:
         self._now += delta
 
-    def set(self, when: datetime) -> None:
-        self._now = when
-
 
 class OffsetClock(Clock):
     """Real time plus an offset that `/wait` grows: the console's clock."""

@@ -101,13 +101,11 @@ def rate_limit(per_minute: int) -> Middleware:
 
 async def capture_errors(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
     """A handler's exception undoes its writes, is logged, and gets one apology."""
-    sent_before = len(ctx.sent)
     try:
         with ctx.store.atomic():
             return await call_next(msg, ctx)
     except Exception:
         log.exception("handler failed on message %s", msg.id)
-        del ctx.sent[sent_before:]
         return APOLOGY.format(hotline=ctx.config.station.hotline)
 
 

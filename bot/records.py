@@ -71,14 +71,6 @@ class OutboxItem(BaseModel):
         return self.next_attempt_at is None or self.next_attempt_at <= now
 
 
-class WorkerState(BaseModel):
-    id: str
-    name: str
-    team: str
-    leader: bool
-    on_duty: bool
-
-
 class PendingReport(BaseModel):
     id: int
     message: Incoming

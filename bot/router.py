@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -57,7 +58,6 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)
     role: Role = Role.resident
     data: dict[str, Any] = field(default_factory=dict)
-    sent: list[Outgoing] = field(default_factory=list)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -69,7 +69,6 @@ class Context:
         if out.conversation.is_group:
             out = out.model_copy(update={"text": mask_phones(out.text)})
         self.store.enqueue(out, self.now())
-        self.sent.append(out)
         log.info("queued to %s: %s", out.conversation.label(), out.text[:80])
 
     async def tell(self, conversation: Conversation, text: str, *mentions: Mention) -> None:
@@ -118,7 +117,6 @@ class Router:
             if all(f(msg, ctx) for f in reg.filters):
                 reply = await reg.handler(msg, ctx)
                 if reply is not SKIP:
-                    ctx.data["handled_by"] = f"{self.name}.{reg.handler.__name__}"
                     return reply
         return SKIP
 
@@ -146,8 +144,6 @@ class Dispatcher:
 
     def commands(self) -> list[tuple[str, str]]:
         """(router name, module docstring) for the help command."""
-        import sys
-
         docs = []
         for router in self.routers:
             module = sys.modules.get(router.name)

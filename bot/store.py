@@ -25,7 +25,6 @@ from bot.records import (
     PendingReport,
     Ticket,
     TicketEvent,
-    WorkerState,
 )
 
 log = logging.getLogger(__name__)
@@ -221,10 +220,6 @@ class Store:
 
     def set_on_duty(self, worker_id: str, on_duty: bool) -> None:
         self.db["workers"].update(worker_id, {"on_duty": int(on_duty)})
-
-    def worker_state(self, worker_id: str) -> WorkerState | None:
-        rows = list(self.db["workers"].rows_where("id = ?", [worker_id]))
-        return WorkerState.model_validate(rows[0]) if rows else None
 
     def next_worker(self, team: str) -> str | None:
         """The on-duty worker of a team who was assigned least recently (round robin)."""
