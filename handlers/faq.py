@@ -14,13 +14,13 @@ from bot.router import Context, Role, Router
 from handlers.common import understand
 from handlers.nlu import Understander
 from handlers.nlu.faq import FaqMatcher
-from handlers.nlu.kb import KBError, kb_fingerprint, load_kb
+from handlers.nlu.kb import PLACEHOLDER, KBError, kb_fingerprint, load_kb
 from handlers.nlu.models import Intent
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
-_PLACEHOLDER = re.compile(r"【请管理员填写[^】]*】")
+_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + "[^】]*】")  # the mark kb check warns about
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
 _BULLET = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
