@@ -6,9 +6,12 @@ import re
 
 import pytest
 
-from handlers.nlu.lexicon import alt, any_of
-from handlers.nlu.normalize import normalize
+from bot.config import DEFAULT_KB_DIR
 from handlers.nlu.numerals import to_digits
+from handlers.nlu.rules import Rules
+from handlers.nlu.words import alt, any_of
+
+normalize = Rules.load(DEFAULT_KB_DIR).normalize
 
 
 def test_traditional_becomes_simplified() -> None:

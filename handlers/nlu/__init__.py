@@ -2,8 +2,8 @@
 
 `Understander(config, faq).understand(text, topic)` is the one entry point; it
 has no side effects. The text is normalised once (`normalize`), read by the
-intent and fault rules (`intents`, `faults`, with their words in `lexicon`,
-`dangers`, `cues` and `followups`) and the address parser (`address`).
+intent and fault rules (`intents`, `faults`, with their words in kb/words, see
+`words` and `rules`) and the address parser (`address`).
 Questions that are none of fault, outage, progress or complaint go to the FAQ
 matcher, which also decides whether a question is in scope at all.
 """
@@ -15,11 +15,10 @@ from typing import Protocol
 
 from bot.config import Config
 from handlers.nlu.address import AddressParser, without_place
-from handlers.nlu.intents import read
 from handlers.nlu.models import Address, Intent, Understanding
-from handlers.nlu.normalize import normalize
+from handlers.nlu.rules import Rules
 
-__all__ = ["Understander", "Understanding", "Intent", "Address", "normalize"]
+__all__ = ["Understander", "Understanding", "Intent", "Address", "Rules"]
 
 
 class FaqHit(Protocol):
@@ -41,11 +40,21 @@ FaqFunction = Callable[[str], FaqHit | None]
 class Understander:
     """Turns (text, group topic) into an `Understanding`, per the contract."""
 
-    def __init__(self, config: Config, faq: SupportsMatch | FaqFunction | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        faq: SupportsMatch | FaqFunction | None = None,
+        rules: Rules | None = None,
+    ) -> None:
         self._config = config
-        self._address = AddressParser(config.communities)
         self._faq: FaqFunction | None = None
         self.set_faq(faq)
+        self.set_rules(rules or Rules.load(config.kb.dir))
+
+    def set_rules(self, rules: Rules) -> None:
+        """Swap the rules (hot reload of kb/words)."""
+        self.rules = rules
+        self._address = AddressParser(self._config.communities, rules.words.homophones)
 
     def set_faq(self, faq: SupportsMatch | FaqFunction | None) -> None:
         """Swap the FAQ matcher (hot reload): a `FaqMatcher`, a callable, or None."""
@@ -53,9 +62,9 @@ class Understander:
 
     def understand(self, text: str, topic: str | None) -> Understanding:
         """What one message from the group `topic` (None: a private chat) says."""
-        clean = normalize(text or "")
+        clean = self.rules.normalize(text or "")
         in_text, masked = self._address.parse(clean)
-        reading = read(masked)
+        reading = self.rules.intents.read(masked)
         intent, hit = reading.intent, None
         if reading.ask_faq:
             hit = self._ask_faq(masked)

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 import ahocorasick
 
 from bot.config import Community, CommunityKind
-from handlers.nlu.lexicon import HOMOPHONES
 from handlers.nlu.models import Address
 from handlers.nlu.numerals import to_digits
 
 VILLAGE_MARK, ESTATE_MARK = "\ue000", "\ue001"
-_SHADOW = str.maketrans({ch: group[0] for group in HOMOPHONES for ch in group[1:]})
 
 N = "[0-9零〇○一二三四五六七八九十百幺廿卅]{1,4}"  # a building, unit or group number
 # Spoken digits: 幺 is 1 and 两 is 2 in a room (幺幺零三) or with 单元 (两单元); 两栋
@@ -69,14 +67,16 @@ class _Place:
 class AddressParser:
     """Reads addresses for one station's communities."""
 
-    def __init__(self, communities: Iterable[Community]) -> None:
+    def __init__(self, communities: Iterable[Community], homophones: Iterable[str] = ()) -> None:
+        # Sound-alike characters (kb/words/homophones.txt) read as the one names use.
+        self._sounds = str.maketrans({ch: group[0] for group in homophones for ch in group[1:]})
         self._exact = ahocorasick.Automaton()
         self._shadow = ahocorasick.Automaton()
         for c in communities:
             for key in {c.name, *c.aliases}:
                 self._exact.add_word(key, (len(key), _Place(c.name, c.kind)))
                 if len(key) >= 3:  # two-character aliases match exactly only
-                    shadow = key.translate(_SHADOW)
+                    shadow = key.translate(self._sounds)
                     self._shadow.add_word(shadow, (len(key), _Place(c.name, c.kind)))
         for automaton in (self._exact, self._shadow):
             if len(automaton):
@@ -96,7 +96,7 @@ class AddressParser:
     def _community(self, text: str) -> tuple[_Place | None, str]:
         """The first community named, and the text with every named one masked."""
         found: list[tuple[int, int, _Place]] = []
-        shadow = text.translate(_SHADOW)
+        shadow = text.translate(self._sounds)
         for automaton, haystack in ((self._exact, text), (self._shadow, shadow)):
             if automaton.kind != ahocorasick.AHOCORASICK:
                 continue

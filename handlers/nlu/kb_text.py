@@ -93,14 +93,36 @@ def _content_lines(path: Path) -> list[tuple[int, str]]:
     return rows
 
 
+SYNONYM_SECTIONS = ("同义词", "错别字")  # FAQ matching only / every message, before any reading
+
+
 def read_synonyms(path: Path) -> tuple[dict[str, str], list[str]]:
-    """variant -> standard word, and problems as `file:line: ...`. A missing file is fine."""
+    """variant -> standard word (both sections: a typo fix is a synonym too), and
+    problems as `file:line: ...`. A missing file is fine."""
+    sections, problems = _read_sections(path)
+    return {k: v for pairs in sections.values() for k, v in pairs.items()}, problems
+
+
+def read_typos(path: Path) -> dict[str, str]:
+    """The `[错别字]` section: wrong spelling -> right one, fixed in every message."""
+    return _read_sections(path)[0]["错别字"]
+
+
+def _read_sections(path: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    sections: dict[str, dict[str, str]] = {name: {} for name in SYNONYM_SECTIONS}
     if not path.exists():
-        return {}, []
-    synonyms: dict[str, str] = {}
+        return sections, []
+    section = SYNONYM_SECTIONS[0]
     where: dict[str, int] = {}
     problems = []
     for n, line in _content_lines(path):
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]").strip()
+            if section not in sections:
+                known = ", ".join(f"[{s}]" for s in SYNONYM_SECTIONS)
+                problems.append(f"{path}:{n}: unknown section [{section}] (use {known})")
+                section = SYNONYM_SECTIONS[0]
+            continue
         if line.count("=") != 1:
             problems.append(f"{path}:{n}: write one group a line: 标准词 = 说法1 说法2")
             continue
@@ -116,12 +138,18 @@ def read_synonyms(path: Path) -> tuple[dict[str, str], list[str]]:
             elif v in where:
                 problems.append(f"{path}:{n}: {v!r} is already listed on line {where[v]}")
             else:
-                synonyms[v] = standard
+                sections[section][v] = standard
                 where[v] = n
-    for v, n in where.items():
-        if v in set(synonyms.values()):
-            problems.append(f"{path}:{n}: {v!r} is a standard word on another line; list it once")
-    return synonyms, problems
+    # Within a section one word is either standard or variant; a typo's right spelling
+    # may still be a synonym's variant (滞纳今 -> 滞纳金 -> 违约金: typos are fixed first).
+    for pairs in sections.values():
+        standards = set(pairs.values())
+        for v in pairs:
+            if v in standards:
+                problems.append(
+                    f"{path}:{where[v]}: {v!r} is a standard word on another line; list it once"
+                )
+    return sections, problems
 
 
 def read_topics(dir: Path) -> tuple[TopicLists, list[str]]:

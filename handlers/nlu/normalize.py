@@ -2,8 +2,8 @@
 
 Traditional characters become Simplified (OpenCC t2s), full-width digits, letters
 and punctuation become ASCII, and common typos, homophones and voice-to-text
-slips of the words the rules look for are put right (跳匝 -> 跳闸, 电亚 -> 电压).
-The typo list lives in `lexicon.TYPOS`, next to the words it protects.
+slips are put right (跳匝 -> 跳闸, 电亚 -> 电压): the `[错别字]` section of
+kb/synonyms.txt, which admins extend.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 
 import opencc
-
-from handlers.nlu.lexicon import TYPOS
 
 _T2S = opencc.OpenCC("t2s")
 # Full-width ASCII block (！ to ～) to ASCII, ideographic space to space.
@@ -25,11 +23,19 @@ _CANTONESE = str.maketrans({"𠮶": "嗰", "㶶": "燶", "著": "着"})
 _SPLIT_OUTAGE = re.compile(
     r"停(了|咗)?((?:好几|几|两|三|四|五|一|半|成|整){1,2}个?(?:天|日|晚|钟头|钟|小时))的?电"
 )
-_TYPO_RE = re.compile("|".join(sorted(map(re.escape, TYPOS), key=len, reverse=True)))
 
 
-def normalize(text: str) -> str:
-    """The message in Simplified Chinese, half-width, with known typos fixed."""
-    text = _T2S.convert(text.translate(_WIDTH)).translate(_CANTONESE)
-    text = _SPLIT_OUTAGE.sub(lambda m: f"停电{m.group(1) or ''}{m.group(2)}", text)
-    return _TYPO_RE.sub(lambda m: TYPOS[m.group()], text)
+class Normalizer:
+    """`normalizer(text)`: the message in Simplified Chinese, half-width, typos fixed."""
+
+    def __init__(self, typos: dict[str, str]) -> None:
+        self.typos = dict(typos)
+        words = sorted(map(re.escape, self.typos), key=len, reverse=True)
+        self._typo = re.compile("|".join(words)) if words else None
+
+    def __call__(self, text: str) -> str:
+        text = _T2S.convert(text.translate(_WIDTH)).translate(_CANTONESE)
+        text = _SPLIT_OUTAGE.sub(lambda m: f"停电{m.group(1) or ''}{m.group(2)}", text)
+        if self._typo is None:
+            return text
+        return self._typo.sub(lambda m: self.typos[m.group()], text)
