@@ -99,14 +99,14 @@ def test_a_matched_question_carries_its_faq_id_and_score() -> None:
 def test_set_faq_swaps_the_matcher() -> None:
     u = make_understander()
     assert u.understand("电费怎么交", ESTATE_GROUP).intent == "other"
-    u.set_faq(make_understander("pay-methods")._faq)
+    u.set_faq(make_understander("pay-methods").faq)
     assert u.understand("电费怎么交", ESTATE_GROUP).faq_id == "pay-methods"
 
 
 def test_set_faq_accepts_an_object_with_match() -> None:
     class Matcher:
         def match(self, text: str):
-            return make_understander("hotline")._faq(text)
+            return make_understander("hotline").faq(text)
 
     u = make_understander()
     u.set_faq(Matcher())

@@ -1,24 +1,30 @@
 """Message understanding: intent, fault type, urgency, address and FAQ match.
 
-`Understander(config, faq).understand(text, topic)` is the one entry point; it
-has no side effects. The text is normalised once (`normalize`), read by the
-intent and fault rules (`intents`, `faults`, with their words in kb/words, see
-`words` and `rules`) and the address parser (`address`).
-Questions that are none of fault, outage, progress or complaint go to the FAQ
-matcher, which also decides whether a question is in scope at all.
+`Understander(config, faq, rules, model).understand(text, topic)` is the one entry
+point; it has no side effects. The text is normalised once (`normalize`), read by
+the intent and fault rules (`intents`, `faults`, with their words in kb/words, see
+`words` and `rules`), the address parser (`address`) and, when there is one, the
+learned reader (`reader`, trained by `train`); `hybrid` decides between them. The
+FAQ matcher answers questions and decides whether a question is in scope at all.
+Without a model the rules alone decide, as they did before the model existed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Protocol
 
 from bot.config import Config
 from handlers.nlu.address import AddressParser, without_place
-from handlers.nlu.models import Address, Intent, Understanding
+from handlers.nlu.hybrid import Clues, FaqVerdict, Policy, Verdict, decide
+from handlers.nlu.intents import Reading
+from handlers.nlu.models import Address, FaultType, Intent, Understanding
+from handlers.nlu.reader import Probabilities, ReaderModel
 from handlers.nlu.rules import Rules
 
-__all__ = ["Understander", "Understanding", "Intent", "Address", "Rules"]
+__all__ = ["Understander", "Understanding", "Intent", "Address", "Rules", "Evidence"]
 
 
 class FaqHit(Protocol):
@@ -30,11 +36,49 @@ class FaqHit(Protocol):
     def score(self) -> float: ...
 
 
-class SupportsMatch(Protocol):
-    def match(self, text: str) -> FaqHit | None: ...
-
-
 FaqFunction = Callable[[str], FaqHit | None]
+
+
+@dataclass
+class Evidence:
+    """What each reader makes of one message, before the decision."""
+
+    text: str
+    clean: str
+    masked: str
+    in_text: Address
+    reading: Reading
+    probs: Probabilities | None
+    rules: Rules
+    faq_function: Any
+
+    @cached_property
+    def faq(self) -> FaqVerdict:
+        """The FAQ matcher's verdict on the question (asked only when needed)."""
+        question = without_place(self.masked)  # place words only dilute the match
+        if self.faq_function is None:
+            return FaqVerdict()
+        if hasattr(self.faq_function, "verdict"):
+            return self.faq_function.verdict(question)
+        match = getattr(self.faq_function, "match", self.faq_function)
+        hit = match(question)
+        return FaqVerdict(hit.id, float(hit.score)) if hit is not None else FaqVerdict()
+
+    def may_answer(self, entry_id: str) -> bool:
+        check = getattr(self.faq_function, "may_answer", None)
+        return check(entry_id, without_place(self.masked)) if check else True
+
+    @cached_property
+    def clues(self) -> Clues:
+        faults = self.rules.intents.faults
+        kind = self.reading.fault_type or faults.fault_type(self.masked)
+        return Clues(
+            about_power=self.rules.intents.ELECTRIC.search(self.masked) is not None,
+            at_a_place=not self.in_text.is_empty()
+            or self.rules.intents.PLACE_HINT.search(self.masked) is not None,
+            rules_fault=kind,
+            life_support=faults.LIFE_SUPPORT.search(self.masked) is not None,
+        )
 
 
 class Understander:
@@ -43,12 +87,15 @@ class Understander:
     def __init__(
         self,
         config: Config,
-        faq: SupportsMatch | FaqFunction | None = None,
+        faq: Any = None,
         rules: Rules | None = None,
+        model: ReaderModel | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self._config = config
-        self._faq: FaqFunction | None = None
-        self.set_faq(faq)
+        self.faq: Any = faq
+        self.model = model
+        self.policy = policy or Policy()
         self.set_rules(rules or Rules.load(config.kb.dir))
 
     def set_rules(self, rules: Rules) -> None:
@@ -56,41 +103,68 @@ class Understander:
         self.rules = rules
         self._address = AddressParser(self._config.communities, rules.words.homophones)
 
-    def set_faq(self, faq: SupportsMatch | FaqFunction | None) -> None:
+    def set_faq(self, faq: Any) -> None:
         """Swap the FAQ matcher (hot reload): a `FaqMatcher`, a callable, or None."""
-        self._faq = faq.match if hasattr(faq, "match") else faq  # type: ignore[union-attr]
+        self.faq = faq
+
+    def set_model(self, model: ReaderModel | None) -> None:
+        """Swap the learned reader (hot reload, retraining); None: rules only."""
+        self.model = model
 
     def understand(self, text: str, topic: str | None) -> Understanding:
         """What one message from the group `topic` (None: a private chat) says."""
+        return self.explain(text, topic)[0]
+
+    def explain(self, text: str, topic: str | None) -> tuple[Understanding, Evidence, Verdict]:
+        """The understanding, with what each reader said and why the decision went so."""
+        evidence = self.evidence(text)
+        verdict = decide(
+            evidence.reading,
+            evidence.probs,
+            lambda: evidence.faq,
+            evidence.may_answer,
+            _LazyClues(evidence),  # type: ignore[arg-type]
+            self.policy,
+        )
+        return self._understanding(verdict, evidence, topic), evidence, verdict
+
+    def evidence(self, text: str) -> Evidence:
         clean = self.rules.normalize(text or "")
         in_text, masked = self._address.parse(clean)
         reading = self.rules.intents.read(masked)
-        intent, hit = reading.intent, None
-        if reading.ask_faq:
-            hit = self._ask_faq(masked)
-            intent = Intent.faq if hit is not None else Intent.other
-        address = None
-        if intent is Intent.fault_report:
-            address = in_text.model_copy(
-                update={"community": in_text.community or self._group_community(topic)}
-            )
-        return Understanding(
-            intent=intent,
-            fault_type=reading.fault_type if intent is Intent.fault_report else None,
-            urgent=reading.urgent if intent is Intent.fault_report else False,
-            address=address,
-            faq_id=hit.id if hit else None,
-            faq_score=float(hit.score) if hit else None,
-            address_in_text=in_text,
-        )
+        probs = None
+        # A hazard the rules found is final: the model could not change it.
+        if self.model is not None and reading.fault_type is not FaultType.hazard:
+            probs = self.model.predict(clean)
+        return Evidence(text, clean, masked, in_text, reading, probs, self.rules, self.faq)
 
-    def _ask_faq(self, masked: str) -> FaqHit | None:
-        """The matcher's answer, or None: out of scope, not confident, or no matcher."""
-        if self._faq is None:
-            return None
-        # Place words say nothing about the question and only dilute the match.
-        return self._faq(without_place(masked))
+    def _understanding(self, v: Verdict, e: Evidence, topic: str | None) -> Understanding:
+        report = v.intent is Intent.fault_report
+        address = None
+        if report:
+            community = e.in_text.community or self._group_community(topic)
+            address = e.in_text.model_copy(update={"community": community})
+        return Understanding(
+            intent=v.intent,
+            fault_type=v.fault_type if report else None,
+            urgent=v.urgent if report else False,
+            address=address,
+            faq_id=v.faq_id if v.intent is Intent.faq else None,
+            faq_score=v.faq_score if v.intent is Intent.faq else None,
+            address_in_text=e.in_text,
+            confirm=v.confirm,
+        )
 
     def _group_community(self, topic: str | None) -> str | None:
         group = self._config.group(topic) if topic else None
         return group.community if group else None
+
+
+class _LazyClues:
+    """Clues computed only if the decision looks at them (most messages never do)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        self._e = evidence
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._e.clues, name)

@@ -45,6 +45,7 @@ import rjieba
 
 from handlers.nlu.faq_scope import Scope
 from handlers.nlu.faq_text import FILLER, NUMBER, RUN, set_aside
+from handlers.nlu.hybrid import FaqVerdict
 from handlers.nlu.kb import KnowledgeBase
 from handlers.nlu.kb_text import automaton_of, find_all
 
@@ -210,6 +211,22 @@ class FaqMatcher:
                     hits[i].append(word)
                     boost[i] = min(KEYWORD_CAP, boost[i] + weight)
         return nearest, cover, boost, hits
+
+    def verdict(self, text: str) -> FaqVerdict:
+        """The match as the reader's decision needs it: the entry, or whether the
+        question was refused as out of scope (rather than merely unsure)."""
+        normalized = self.kb.normalize(text)
+        if self.scope.refusal(normalized):
+            return FaqVerdict(out_of_scope=True)
+        found = self.explain(text, normalized).match
+        return FaqVerdict(found.id, found.score) if found else FaqVerdict()
+
+    def may_answer(self, entry_id: str, text: str) -> bool:
+        """Whether an entry another reader chose may answer: in scope, its words said."""
+        normalized = self.kb.normalize(text)
+        if entry_id not in self.ids or self.scope.refusal(normalized):
+            return False
+        return self.scope.unmet(self.ids.index(entry_id), normalized) is None
 
     def match(self, text: str) -> FaqMatch | None:
         """The entry that answers `text`, or None when out of scope or unsure."""

@@ -36,7 +36,7 @@ LISTS = (
     "FRUSTRATED", "RUDE", "STAFF_ANY", "SERVICE", "NOT_COMPLAINT", "JOKING", "WHERE_TO_SEE",
     "HOW_TO_REPORT", "PROCEDURE", "PLACE_HINT", "PREPAID", "CHATTER", "QUESTION",
     "ASK", "ADDRESSEE", "OWN_MATTER", "HEARSAY", "NOTICE_POSTED", "REPORTED", "OFF_TOPIC",
-    "POWER_TOPIC",
+    "POWER_TOPIC", "ELECTRIC",
 )  # fmt: skip
 REQUIRED = (
     *LISTS, "OUTAGE", "OUTAGE_EVENT", "PAST", "PERIOD", "SOLVED", "SOLVED_END",
@@ -53,6 +53,7 @@ class Reading:
     fault_type: FaultType | None = None
     urgent: bool = False
     ask_faq: bool = False
+    final: bool = False  # the contract decides it whatever else is said (a forwarded notice)
 
 
 class IntentRules:
@@ -80,7 +81,7 @@ class IntentRules:
     def read(self, text: str) -> Reading:
         """The intent of a normalised message, with fault type and urgency for reports."""
         if self.FORWARDED.search(text):
-            return Reading(Intent.other)
+            return Reading(Intent.other, final=True)
         kind = self.faults.fault_type(text)
         if kind in OUTAGES and self.PREPAID.search(text):
             kind = FaultType.meter  # a card meter that gives no power after a top-up

@@ -62,3 +62,6 @@ class Understanding(BaseModel):
     # text itself named a place (as opposed to the group's default community).
     faq_score: float | None = None
     address_in_text: Address | None = None
+    # Maybe a report that nothing read as one (or a question that may be one): ask the
+    # resident whether to report it rather than answer or stay silent.
+    confirm: bool = False

@@ -1,0 +1,204 @@
+"""How the rules and the learned reader decide together what a message says.
+
+The rules read first. They own addresses, commands and dangers: a hazard they find
+stays a hazard and urgent, whatever the model thinks, and so does a life-support
+case. The model decides where the rules would stay silent (they read chatter, or a
+question the FAQ matcher declines) when it is fairly sure (`Policy.fill`), and
+overrides a reading of the rules only when it is very sure (`Policy.sure`). The FAQ
+matcher answers first; the model's FAQ head answers only when the matcher declines
+without the question being out of scope, and only with an entry whose required
+words the message says. A report the model adds takes the rules' fault type when
+they see one; the model may change a fault type only when very sure.
+
+A message that names power or an electrical thing and a home or a place, that
+nothing reads as a report but that may be one (`Policy.ask`), is not left in
+silence: `confirm` asks the resident whether to report it. So is a message read as
+a question that the model thinks may well be a report (`Policy.doubt`).
+
+`decide` records each step in `why`, which `powerbot explain` prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handlers.nlu.intents import Reading
+from handlers.nlu.models import FaultType, Intent
+from handlers.nlu.reader import Probabilities
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The thresholds, chosen by cross-validation over the corpus (bench/nlu_cv.py)."""
+
+    fill: float = 0.5  # the model decides where the rules are silent
+    sure: float = 0.7  # the model overrides the rules' intent
+    sure_faq: float = 0.9  # ... into a question for the FAQ (its most common mistake)
+    faq: float = 0.7  # the model's FAQ entry where the matcher has none
+    faq_over: float = 0.3  # ... and over a different entry of the matcher's
+    leave_faq: float = 0.4  # the model takes a matched question for another intent
+    fault: float = 0.6  # the model overrides the rules' fault type (never a hazard)
+    urgent: float = 0.5  # the model marks a report urgent (the rules' life-support list too)
+    hazard: float = 0.5  # the model's hazard: a danger the rules' words missed
+    ask: float = 0.15  # a possible report nothing reads as one: ask
+    doubt: float = 0.35  # a question that may be a report: ask as well
+
+
+@dataclass(frozen=True)
+class FaqVerdict:
+    """The matcher's answer: an entry and its score, or why it declined."""
+
+    id: str | None = None
+    score: float | None = None
+    out_of_scope: bool = False  # refused whatever the score: water, gas, chatter, thanks
+
+
+@dataclass
+class Verdict:
+    intent: Intent
+    fault_type: FaultType | None = None
+    urgent: bool = False
+    faq_id: str | None = None
+    faq_score: float | None = None
+    confirm: bool = False
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clues:
+    """What the decision needs of the text besides the two readings."""
+
+    about_power: bool  # names power or an electrical thing
+    at_a_place: bool  # names a home, a building, a community
+    rules_fault: FaultType | None  # the fault the rules' words describe, read or not
+    life_support: bool  # the rules' list of life-support words
+
+
+def decide(
+    reading: Reading,
+    probs: Probabilities | None,
+    faq: Callable[[], FaqVerdict],
+    may_answer: Callable[[str], bool],
+    clues: Clues,
+    policy: Policy,
+) -> Verdict:
+    """The final reading of a message (see the module docstring)."""
+    if probs is None or reading.final:
+        return _rules_only(reading, faq)
+    v = Verdict(reading.intent, reading.fault_type, reading.urgent)
+    model, p = probs.best("intent")
+    v.why.append(f"rules: {reading.intent}; model: {model} {p:.2f}")
+    if reading.intent is Intent.fault_report and reading.fault_type is FaultType.hazard:
+        v.why.append("a hazard the rules found stays a hazard")
+        return v
+    intent = reading.intent
+    silent = intent is Intent.other or (intent is Intent.faq and faq().id is None)
+    if silent:
+        bar = policy.fill
+    else:
+        bar = (
+            policy.sure_faq
+            if model == "faq"
+            else policy.leave_faq
+            if intent is Intent.faq
+            else policy.sure
+        )
+    if model != intent and p >= bar:
+        intent = Intent(model)
+        v.why.append(f"model {'fills in' if silent else 'overrides'}: {model} {p:.2f}")
+    elif intent is not Intent.fault_report and _danger(probs, policy):
+        intent = Intent.fault_report
+        v.why.append(f"model sees a danger: hazard {probs.fault_type['hazard']:.2f}")
+    v.intent = intent
+    if intent is Intent.faq:
+        return _answer(v, probs, faq, may_answer, clues, policy)
+    if intent is Intent.fault_report:
+        return _report(v, reading, probs, clues, policy)
+    v.fault_type, v.urgent = None, False
+    return _maybe_ask(v, probs, clues, policy)
+
+
+def _danger(probs: Probabilities, policy: Policy) -> bool:
+    """A hazard the rules missed: recall first, as for every danger."""
+    report = probs.intent.get("fault_report", 0.0)
+    return report >= policy.ask and probs.fault_type.get("hazard", 0.0) >= policy.hazard
+
+
+def _rules_only(reading: Reading, faq: Callable[[], FaqVerdict]) -> Verdict:
+    v = Verdict(reading.intent, reading.fault_type, reading.urgent, why=["rules only"])
+    if reading.ask_faq:
+        hit = faq()
+        v.intent = Intent.faq if hit.id is not None else Intent.other
+        v.faq_id, v.faq_score = hit.id, hit.score
+    return v
+
+
+def _answer(
+    v: Verdict,
+    probs: Probabilities,
+    faq: Callable[[], FaqVerdict],
+    may_answer: Callable[[str], bool],
+    clues: Clues,
+    policy: Policy,
+) -> Verdict:
+    """The entry that answers: the model's when it is sure and the entry's words are
+    said (it reads unseen phrasings better), else the matcher's, else none."""
+    hit = faq()
+    entry, q = probs.best("faq_id")
+    bar = policy.faq if hit.id is None else policy.faq_over
+    if (hit.id == entry or q >= bar) and not hit.out_of_scope and may_answer(entry):
+        v.faq_id, v.faq_score = entry, round(q, 3)
+        v.why.append(f"model's FAQ entry: {entry} {q:.2f} (matcher: {hit.id})")
+    elif hit.id is not None:
+        v.faq_id, v.faq_score = hit.id, hit.score
+        v.why.append(f"FAQ matcher: {hit.id} (model: {entry} {q:.2f})")
+    else:
+        v.intent = Intent.other
+        v.why.append("no FAQ entry answers it")
+        return _maybe_ask(v, probs, clues, policy)
+    return _maybe_doubt(v, probs, clues, policy)
+
+
+def _report(
+    v: Verdict, reading: Reading, probs: Probabilities, clues: Clues, policy: Policy
+) -> Verdict:
+    kind = reading.fault_type or clues.rules_fault
+    model_kind, q = probs.best("fault_type")
+    if probs.fault_type.get("hazard", 0.0) >= policy.hazard:
+        model_kind, q = "hazard", max(q, policy.fault)  # a danger wins, as in the contract
+    if kind is None:
+        kind = FaultType(model_kind)
+        v.why.append(f"fault type from the model: {model_kind} {q:.2f}")
+    elif model_kind != kind and q >= policy.fault and kind is not FaultType.hazard:
+        kind = FaultType(model_kind)
+        v.why.append(f"model overrides the fault type: {model_kind} {q:.2f}")
+    v.fault_type = kind
+    v.urgent = (
+        kind is FaultType.hazard
+        or reading.urgent
+        or clues.life_support
+        or probs.urgent >= policy.urgent
+    )
+    if v.urgent and not reading.urgent:
+        v.why.append(f"urgent (model {probs.urgent:.2f})")
+    return v
+
+
+def _maybe_ask(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -> Verdict:
+    """Silent on something that may be a report: ask instead."""
+    if v.intent is Intent.other and clues.about_power and clues.at_a_place:
+        report = probs.intent.get("fault_report", 0.0)
+        if report >= policy.ask or clues.rules_fault is not None:
+            v.confirm = True
+            v.why.append(f"may be a report ({report:.2f}): ask")
+    return v
+
+
+def _maybe_doubt(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -> Verdict:
+    """Read as a question, but quite possibly a report: ask as well."""
+    report = probs.intent.get("fault_report", 0.0)
+    if clues.at_a_place and clues.about_power and report >= policy.doubt:
+        v.confirm = True
+        v.why.append(f"may be a report ({report:.2f}): ask as well")
+    return v

@@ -1,0 +1,190 @@
+"""The learned reader: character n-gram TF-IDF and logistic-regression heads, in numpy.
+
+`powerbot nlu train` (handlers/nlu/train.py, scikit-learn) builds it from kb/corpus
+and the kb/ example questions and writes kb/model/reader.npz; this module only loads
+it and scores messages, so the bot needs numpy and nothing else. Four heads share one
+feature space: intent (6 classes), fault type (7), urgent (yes/no) and FAQ entry.
+
+The features of a message are the character 1-, 2- and 3-grams of its normalised text
+(lower case, every run of digits one "0", the first MAX_CHARS characters), weighted
+1 + log(count) times the idf, scaled to unit length: exactly what scikit-learn's
+TfidfVectorizer(sublinear_tf=True) computes, and the file carries probe messages
+with the trainer's own probabilities so a test can check the two agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = Path("model") / "reader.npz"
+FEATURES_VERSION = 1  # bump when model_text or grams change: the model must be retrained
+MAX_CHARS = 200
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+
+
+def model_text(clean: str) -> str:
+    """What the model reads of a normalised message."""
+    text = _DIGITS.sub("0", clean[: MAX_CHARS * 2].lower())
+    return _SPACE.sub(" ", text).strip()[:MAX_CHARS]
+
+
+def grams(text: str) -> list[str]:
+    """Character 1-, 2- and 3-grams of a model text (the trainer's analyzer too)."""
+    n = len(text)
+    return [
+        *text,
+        *(text[i : i + 2] for i in range(n - 1)),
+        *(text[i : i + 3] for i in range(n - 2)),
+    ]
+
+
+@dataclass(frozen=True)
+class Head:
+    name: str
+    labels: tuple[str, ...]
+    start: int  # its columns in the weight matrix
+    stop: int
+
+    @property
+    def binary(self) -> bool:
+        return self.stop - self.start == 1
+
+
+@dataclass(frozen=True)
+class Probabilities:
+    """The model's reading of one message: a probability per label of each head."""
+
+    intent: dict[str, float]
+    fault_type: dict[str, float]
+    urgent: float
+    faq_id: dict[str, float]
+    known: float  # share of the message's n-grams the model has seen: low for odd text
+
+    def best(self, head: str) -> tuple[str, float]:
+        probs: dict[str, float] = getattr(self, head)
+        label = max(probs, key=probs.__getitem__)
+        return label, probs[label]
+
+
+class ModelError(Exception):
+    """A model file that cannot be used; the message names the file."""
+
+
+class ReaderModel:
+    def __init__(
+        self,
+        vocabulary: list[str],
+        idf: np.ndarray,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        heads: list[Head],
+        meta: dict[str, Any],
+        probes: list[tuple[str, list[float]]] | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.index = {g: i for i, g in enumerate(vocabulary)}
+        self.idf = idf.astype(np.float64)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.bias = bias.astype(np.float64)
+        self.heads = {h.name: h for h in heads}
+        self.meta = meta
+        self.probes = probes or []
+
+    @property
+    def inputs_hash(self) -> str:
+        return str(self.meta.get("inputs_hash", ""))
+
+    def scores(self, clean: str) -> tuple[np.ndarray, float]:
+        """Every head's probabilities side by side, and the share of known n-grams."""
+        counts: dict[int, int] = {}
+        found = self.index.get
+        total = 0
+        for gram in grams(model_text(clean)):
+            total += 1
+            i = found(gram)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        logits = self.bias.copy()
+        if counts:
+            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            value = (1.0 + np.log(tf)) * self.idf[idx]
+            value /= math.sqrt(float(value @ value))
+            logits += value @ self.weights[idx]
+        out = np.empty_like(logits)
+        for h in self.heads.values():
+            z = logits[h.start : h.stop]
+            if h.binary:
+                out[h.start] = 1.0 / (1.0 + math.exp(-float(z[0])))
+            else:
+                e = np.exp(z - z.max())
+                out[h.start : h.stop] = e / e.sum()
+        return out, (sum(counts.values()) / total if total else 0.0)
+
+    def predict(self, clean: str) -> Probabilities:
+        """The model's probabilities for a normalised message."""
+        out, known = self.scores(clean)
+
+        def head(name: str) -> dict[str, float]:
+            h = self.heads[name]
+            return dict(zip(h.labels, out[h.start : h.stop].tolist(), strict=True))
+
+        urgent = self.heads["urgent"]
+        return Probabilities(
+            intent=head("intent"),
+            fault_type=head("fault_type"),
+            urgent=float(out[urgent.start]),
+            faq_id=head("faq_id"),
+            known=known,
+        )
+
+    def save(self, path: Path) -> None:
+        """Write the model (atomically: a reader never sees half a file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        heads = [[h.name, list(h.labels), h.start, h.stop] for h in self.heads.values()]
+        with tmp.open("wb") as f:
+            np.savez_compressed(
+                f,
+                vocabulary=np.array(self.vocabulary, dtype=np.str_),
+                idf=self.idf.astype(np.float32),
+                weights=self.weights,
+                bias=self.bias.astype(np.float32),
+                meta=np.array(json.dumps({**self.meta, "heads": heads}, ensure_ascii=False)),
+                probes=np.array(json.dumps(self.probes, ensure_ascii=False)),
+            )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> ReaderModel:
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["meta"]))
+                heads = [Head(n, tuple(labels), a, b) for n, labels, a, b in meta.pop("heads")]
+                model = cls(
+                    z["vocabulary"].tolist(),
+                    z["idf"],
+                    z["weights"],
+                    z["bias"],
+                    heads,
+                    meta,
+                    [(t, p) for t, p in json.loads(str(z["probes"]))],
+                )
+        except FileNotFoundError as e:
+            raise ModelError(f"{path}: no model file (run `powerbot nlu train`)") from e
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ModelError(f"{path}: not a reader model: {e}") from e
+        if meta.get("features_version") != FEATURES_VERSION:
+            raise ModelError(
+                f"{path}: made for features v{meta.get('features_version')}, this bot reads "
+                f"v{FEATURES_VERSION}: run `powerbot nlu train`"
+            )
+        return model
