@@ -83,7 +83,7 @@ def evaluate(rows: list[tuple], policy: Policy | None) -> Score:
     pairs = []
     for ex, u, e in rows:
         probs = e.probs if policy is not None else None
-        v = decide(e.reading, probs, lambda e=e: e.faq, e.may_answer, e.clues, policy or Policy())
+        v = decide(e.reading, probs, lambda e=e: e.faq, e.may_answer, e, policy or Policy())
         pairs.append((expect(ex), output(u, v, e, ex.group)))
     return score(pairs)
 
@@ -92,11 +92,11 @@ def sweep(rows: list[tuple]) -> None:
     grid = {
         "fill": [0.4, 0.5, 0.6],
         "sure": [0.6, 0.7, 0.8],
-        "sure_faq": [0.9, 1.01],
-        "leave_faq": [0.4, 0.5, 0.6],
-        "faq": [0.3, 0.5, 0.7],
-        "faq_over": [0.3, 0.5, 0.7, 0.9],
-        "urgent": [0.3, 0.5],
+        "leave_faq": [0.4, 0.5],
+        "faq": [0.5, 0.7],
+        "faq_over": [0.3, 0.5],
+        "hazard": [0.3, 0.5, 0.7],
+        "hazard_over": [0.5, 0.7, 0.9],
     }
     results = []
     for values in itertools.product(*grid.values()):

@@ -20,6 +20,7 @@ class Score:
     totals: Counter = field(default_factory=Counter)
     urgent_hit: int = 0
     urgent_total: int = 0
+    urgent_false: int = 0  # marked urgent, and not
     answered: int = 0
     wrong_answers: int = 0
     reports: int = 0
@@ -46,6 +47,8 @@ class Score:
         if expect["urgent"]:
             self.urgent_total += 1
             self.urgent_hit += bool(got.get("urgent"))
+        else:
+            self.urgent_false += bool(got.get("urgent"))
         if expect["intent"] == "faq":
             self._count("faq_id", got.get("faq_id") == expect["faq_id"])
         if got.get("faq_id") is not None:
@@ -75,7 +78,7 @@ class Score:
         f = self.figures()
         return (
             f"intent {f['intent']:.3f}  fault {f['fault_type']:.3f}  address {f['address']:.3f}  "
-            f"urgent {self.urgent_hit}/{self.urgent_total}  faq {f['faq_id']:.3f}  "
+            f"urgent {self.urgent_hit}/{self.urgent_total} (+{self.urgent_false})  faq {f['faq_id']:.3f}  "
             f"false {self.wrong_answers}/{self.answered}={f['false_answers']:.3f}  "
             f"silent {self.silent_reports}/{self.reports}={f['silent_reports']:.3f}  "
             f"asked {self.asked}"

@@ -77,6 +77,10 @@ class App:
                 await self._ticker
             self._ticker = None
         await self.gateway.stop()
+        for service in self.services.values():  # background work of theirs (a retraining)
+            close = getattr(service, "close", None)
+            if callable(close):
+                close()
         if self.store is not None:
             self.store.close()
             self.store = None

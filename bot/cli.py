@@ -160,14 +160,15 @@ def kb() -> None:
 @kb.command("check")
 @click.argument("kb_dir", required=False, type=click.Path(file_okay=False))
 def kb_check(kb_dir: str | None) -> None:
-    """Check every kb/ file; print `file:line: what is wrong`; exit 1 on problems.
+    """Check every kb/ file (entries, word lists, corpus, model); print `file:line: what is
+    wrong`; exit 1 on problems.
 
     Example: powerbot kb check kb/
     """
     from bot.config import DEFAULT_KB_DIR
-    from handlers.nlu.kb import check_kb
+    from handlers.nlu.live import check_all
 
-    problems, warnings = check_kb(Path(kb_dir) if kb_dir else DEFAULT_KB_DIR)
+    problems, warnings = check_all(Path(kb_dir) if kb_dir else DEFAULT_KB_DIR)
     for line in problems:
         click.echo(line)
     for line in warnings:
@@ -236,3 +237,13 @@ async def _run(config: Config, services: dict, gateway: Gateway) -> None:
         await stopping.wait()
     finally:
         await app.stop()
+
+
+def _register_nlu_commands() -> None:
+    from handlers.nlu.cli import explain, nlu, unsure
+
+    for command in (nlu, explain, unsure):
+        cli.add_command(command)
+
+
+_register_nlu_commands()

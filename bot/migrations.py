@@ -133,5 +133,26 @@ def m002_outbox_retry(db: Database) -> None:
     db["outbox"].add_column("given_up_at", str)
 
 
+@migrations()
+def m003_unsure(db: Database) -> None:
+    """Messages the readers disagreed on, kept for an admin to label into the corpus."""
+    db["unsure"].create(
+        {
+            "id": int,
+            "message_id": str,
+            "at": str,
+            "conversation": str,
+            "group_topic": str,
+            "text": str,
+            "guess": str,
+            "reason": str,
+            "labelled_at": str,
+        },
+        pk="id",
+    )
+    db["unsure"].create_index(["message_id"], unique=True)
+    db["unsure"].create_index(["labelled_at"])
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -77,3 +77,17 @@ class PendingReport(BaseModel):
     understanding: dict
     created_at: datetime
     expires_at: datetime
+
+
+class UnsureMessage(BaseModel):
+    """A message the readers disagreed on, as `powerbot unsure` lists it."""
+
+    id: int
+    message_id: str
+    at: datetime
+    conversation: str
+    group_topic: str | None = None
+    text: str
+    guess: dict
+    reason: str
+    labelled_at: datetime | None = None

@@ -25,10 +25,12 @@ from bot.records import (
     PendingReport,
     Ticket,
     TicketEvent,
+    UnsureMessage,
 )
 
 log = logging.getLogger(__name__)
 
+UNSURE_KEPT = 2000  # messages waiting for a label: the newest are kept
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
 
@@ -288,6 +290,43 @@ class Store:
             ignore=True,
         )
         return next(table.rows_where("message_id = ?", [msg.id]))["id"]
+
+    # Messages the readers were unsure of: an admin labels them into the corpus.
+    def record_unsure(self, msg: Incoming, guess: dict, reason: str) -> None:
+        """Keep one (the newest UNSURE_KEPT; older ones go, labelled or not)."""
+        table = self.db["unsure"]
+        table.insert(
+            {
+                "message_id": msg.id,
+                "at": _iso(msg.time),
+                "conversation": msg.conversation.label(),
+                "group_topic": msg.conversation.topic if msg.conversation.is_group else None,
+                "text": msg.text[:2000],
+                "guess": json.dumps(guess, ensure_ascii=False),
+                "reason": reason,
+                "labelled_at": None,
+            },
+            ignore=True,
+        )
+        self.db.execute(
+            "delete from unsure where id <= (select max(id) from unsure) - ?", [UNSURE_KEPT]
+        )
+
+    def unsure_messages(self, limit: int = 50, labelled: bool = False) -> list[UnsureMessage]:
+        where = None if labelled else "labelled_at is null"
+        rows = self.db["unsure"].rows_where(where, order_by="id desc", limit=limit)
+        return [UnsureMessage.model_validate({**r, "guess": json.loads(r["guess"])}) for r in rows]
+
+    def unsure_message(self, unsure_id: int) -> UnsureMessage | None:
+        rows = list(self.db["unsure"].rows_where("id = ?", [unsure_id]))
+        return (
+            UnsureMessage.model_validate({**rows[0], "guess": json.loads(rows[0]["guess"])})
+            if rows
+            else None
+        )
+
+    def mark_labelled(self, unsure_id: int, now: datetime) -> None:
+        self.db["unsure"].update(unsure_id, {"labelled_at": _iso(now)})
 
     # The outbox: every message the bot must send is here before it is sent.
     def enqueue(self, out: Outgoing, now: datetime) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from bot.config import Config
 from handlers import admin, basics, dispatch, faq, fault_reports, outages
 from handlers.nlu import Understander
+from handlers.nlu.live import LiveKnowledge
 
 ROUTERS = [
     basics.router,
@@ -25,5 +26,5 @@ ROUTERS = [
 def make_services(config: Config) -> dict[str, Any]:
     """What handlers share for the life of the bot: the understanding and the knowledge base."""
     understander = Understander(config)
-    knowledge = faq.Knowledge(config.kb.dir, understander)
+    knowledge = LiveKnowledge(config.kb.dir, understander)
     return {"understander": understander, "knowledge": knowledge}

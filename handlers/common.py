@@ -38,7 +38,10 @@ def understand(msg: Incoming, ctx: Context) -> Understanding:
             ctx.data["understanding"] = Understanding()
         else:
             topic = msg.conversation.topic if msg.conversation.is_group else None
-            ctx.data["understanding"] = ctx.services["understander"].understand(msg.text, topic)
+            u = ctx.services["understander"].understand(msg.text, topic)
+            if u.unsure:  # the readers disagreed: keep it for an admin to label
+                ctx.store.record_unsure(msg, u.model_dump(mode="json"), u.unsure)
+            ctx.data["understanding"] = u
     return ctx.data["understanding"]
 
 

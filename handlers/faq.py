@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 from bot.messages import Incoming
 from bot.router import Context, Role, Router
 from handlers.common import understand
-from handlers.nlu import Understander
-from handlers.nlu.faq import FaqMatcher
-from handlers.nlu.kb import PLACEHOLDER, KBError, kb_fingerprint, load_kb
+from handlers.nlu.kb import PLACEHOLDER
+from handlers.nlu.live import LiveKnowledge
 from handlers.nlu.models import Intent
 
 router = Router(name=__name__)
@@ -27,7 +25,6 @@ _BULLET = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
 
 # What residents and admins read.
 HAND_OVER = "这个问题我先转给工作人员，请稍等；急事请拨打{hotline}。"
-KB_REJECTED = "知识库文件有错，已继续使用修改前的版本。请改正：\n{problems}"
 UNSET = "可拨打{hotline}咨询"
 STAFF_HINT = "没看懂这条指令，发「帮助」可查看能用的指令。"
 HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
@@ -37,7 +34,7 @@ HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
 async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     u = understand(msg, ctx)
     knowledge = ctx.services["knowledge"]
-    entry = knowledge.answer(u.faq_id, ctx.config.station.hotline) if u.faq_id else None
+    entry = answer_text(knowledge, u.faq_id, ctx.config.station.hotline) if u.faq_id else None
     if entry is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
     return entry
@@ -72,40 +69,13 @@ def chat_text(markdown: str, hotline: str) -> str:
     return _BULLET.sub("· ", text)
 
 
-class Knowledge:
-    """The knowledge base in use, reloaded when its files change; a broken edit keeps the old one."""
-
-    def __init__(self, kb_dir: Path, understander: Understander) -> None:
-        self.dir = kb_dir
-        self.understander = understander
-        self.kb = load_kb(kb_dir)  # at start a broken KB is fatal: KBError names file:line
-        self.fingerprint = kb_fingerprint(kb_dir)
-        self.rejected: object = None
-        understander.set_faq(FaqMatcher(self.kb))
-
-    def answer(self, faq_id: str, hotline: str = "95598") -> str | None:
-        entry = self.kb.entries.get(faq_id)
-        return chat_text(entry.answer, hotline) if entry else None
-
-    def reload_if_changed(self) -> list[str] | None:
-        """Reload after an edit; the problems of a rejected edit (once per edit), else None."""
-        fingerprint = kb_fingerprint(self.dir)
-        if fingerprint == self.fingerprint or fingerprint == self.rejected:
-            return None
-        try:
-            kb = load_kb(self.dir)
-        except KBError as e:
-            self.rejected = fingerprint
-            log.warning("kb reload rejected: %s", "; ".join(e.problems))
-            return e.problems
-        self.kb, self.fingerprint, self.rejected = kb, fingerprint, None
-        self.understander.set_faq(FaqMatcher(kb))
-        log.info("kb reloaded: %d entries", len(kb.entries))
-        return None
+def answer_text(knowledge: LiveKnowledge, faq_id: str, hotline: str = "95598") -> str | None:
+    entry = knowledge.kb.entries.get(faq_id)
+    return chat_text(entry.answer, hotline) if entry else None
 
 
 @router.tick()
 async def reload_knowledge(ctx: Context) -> None:
-    problems = ctx.services["knowledge"].reload_if_changed()
-    if problems:
-        await ctx.tell_admins(KB_REJECTED.format(problems="\n".join(problems[:10])))
+    """kb/ edits, retraining: what the admins must know (a refused edit, a new model)."""
+    for notice in ctx.services["knowledge"].poll():
+        await ctx.tell_admins(notice)

@@ -11,6 +11,7 @@ Without a model the rules alone decide, as they did before the model existed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,12 +19,13 @@ from typing import Any, Protocol
 
 from bot.config import Config
 from handlers.nlu.address import AddressParser, without_place
-from handlers.nlu.hybrid import Clues, FaqVerdict, Policy, Verdict, decide
+from handlers.nlu.hybrid import FaqVerdict, Policy, Verdict, decide
 from handlers.nlu.intents import Reading
 from handlers.nlu.models import Address, FaultType, Intent, Understanding
 from handlers.nlu.reader import Probabilities, ReaderModel
 from handlers.nlu.rules import Rules
 
+_WORDS = re.compile(r"[\W_\d]+")  # what is left of a message once its place is taken out
 __all__ = ["Understander", "Understanding", "Intent", "Address", "Rules", "Evidence"]
 
 
@@ -68,17 +70,31 @@ class Evidence:
         check = getattr(self.faq_function, "may_answer", None)
         return check(entry_id, without_place(self.masked)) if check else True
 
+    # The clues the decision may ask for (hybrid.Clues), each worked out on first use.
     @cached_property
-    def clues(self) -> Clues:
-        faults = self.rules.intents.faults
-        kind = self.reading.fault_type or faults.fault_type(self.masked)
-        return Clues(
-            about_power=self.rules.intents.ELECTRIC.search(self.masked) is not None,
-            at_a_place=not self.in_text.is_empty()
-            or self.rules.intents.PLACE_HINT.search(self.masked) is not None,
-            rules_fault=kind,
-            life_support=faults.LIFE_SUPPORT.search(self.masked) is not None,
+    def about_power(self) -> bool:
+        return self.rules.intents.ELECTRIC.search(self.masked) is not None
+
+    @cached_property
+    def at_a_place(self) -> bool:
+        intents = self.rules.intents
+        return (
+            not self.in_text.is_empty()
+            or intents.PLACE_HINT.search(self.masked) is not None
+            or intents.HOME_THING.search(self.masked) is not None
         )
+
+    @cached_property
+    def rules_fault(self) -> FaultType | None:
+        return self.reading.fault_type or self.rules.intents.faults.fault_type(self.masked)
+
+    @cached_property
+    def only_place(self) -> bool:
+        return not _WORDS.sub("", without_place(self.masked))
+
+    @cached_property
+    def life_support(self) -> bool:
+        return self.rules.intents.faults.LIFE_SUPPORT.search(self.masked) is not None
 
 
 class Understander:
@@ -123,7 +139,7 @@ class Understander:
             evidence.probs,
             lambda: evidence.faq,
             evidence.may_answer,
-            _LazyClues(evidence),  # type: ignore[arg-type]
+            evidence,
             self.policy,
         )
         return self._understanding(verdict, evidence, topic), evidence, verdict
@@ -153,18 +169,9 @@ class Understander:
             faq_score=v.faq_score if v.intent is Intent.faq else None,
             address_in_text=e.in_text,
             confirm=v.confirm,
+            unsure=v.unsure,
         )
 
     def _group_community(self, topic: str | None) -> str | None:
         group = self._config.group(topic) if topic else None
         return group.community if group else None
-
-
-class _LazyClues:
-    """Clues computed only if the decision looks at them (most messages never do)."""
-
-    def __init__(self, evidence: Evidence) -> None:
-        self._e = evidence
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._e.clues, name)

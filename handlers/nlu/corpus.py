@@ -141,6 +141,11 @@ def _example(
     return example, None
 
 
+def check_row(row: Any, faq_ids: set[str] | None = None) -> str | None:
+    """What is wrong with one labelled row (as a corpus line holds it), or None."""
+    return _example(row, Path("-"), 0, faq_ids)[1]
+
+
 def append_example(kb_dir: Path, row: dict[str, Any]) -> Path:
     """Add one labelled message to the station's own corpus file; returns the file."""
     folder = Path(kb_dir) / CORPUS_DIR

@@ -12,10 +12,8 @@ module only combines them.
 
 from __future__ import annotations
 
-import re
-
 from handlers.nlu.models import FaultType
-from handlers.nlu.words import Vocabulary
+from handlers.nlu.words import Vocabulary, lead
 
 OUTAGES = (FaultType.household_outage, FaultType.area_outage)
 
@@ -35,7 +33,7 @@ class FaultRules:
     def __init__(self, words: Vocabulary) -> None:
         for name in LISTS:
             setattr(self, name, words.pattern(name))
-        self.SELF_OUTAGE = re.compile(
+        self.SELF_OUTAGE = lead(
             f"{words.regex('SELF')}{words.regex('G')}{{0,8}}{words.regex('OUTAGE')}"
         )
 

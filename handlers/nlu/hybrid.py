@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from handlers.nlu.intents import Reading
 from handlers.nlu.models import FaultType, Intent
@@ -41,6 +42,7 @@ class Policy:
     fault: float = 0.6  # the model overrides the rules' fault type (never a hazard)
     urgent: float = 0.5  # the model marks a report urgent (the rules' life-support list too)
     hazard: float = 0.5  # the model's hazard: a danger the rules' words missed
+    hazard_over: float = 0.9  # ... where the rules read another fault
     ask: float = 0.15  # a possible report nothing reads as one: ask
     doubt: float = 0.35  # a question that may be a report: ask as well
 
@@ -62,17 +64,24 @@ class Verdict:
     faq_id: str | None = None
     faq_score: float | None = None
     confirm: bool = False
+    unsure: str | None = None  # why this one is worth an admin's label (`powerbot unsure`)
     why: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Clues:
-    """What the decision needs of the text besides the two readings."""
+class Clues(Protocol):
+    """What the decision needs of the text besides the two readings (computed on demand:
+    most messages never need them)."""
 
-    about_power: bool  # names power or an electrical thing
-    at_a_place: bool  # names a home, a building, a community
-    rules_fault: FaultType | None  # the fault the rules' words describe, read or not
-    life_support: bool  # the rules' list of life-support words
+    @property
+    def about_power(self) -> bool: ...  # names power or an electrical thing
+    @property
+    def at_a_place(self) -> bool: ...  # names a home, a building, a community
+    @property
+    def rules_fault(self) -> FaultType | None: ...  # the fault the rules' words describe
+    @property
+    def only_place(self) -> bool: ...  # nothing but an address (the answer to "which building?")
+    @property
+    def life_support(self) -> bool: ...  # the rules' list of life-support words
 
 
 def decide(
@@ -86,6 +95,35 @@ def decide(
     """The final reading of a message (see the module docstring)."""
     if probs is None or reading.final:
         return _rules_only(reading, faq)
+    v = _decide(reading, probs, faq, may_answer, clues, policy)
+    v.unsure = _unsure(v, reading, probs, faq)
+    return v
+
+
+def _unsure(
+    v: Verdict, reading: Reading, probs: Probabilities, faq: Callable[[], FaqVerdict]
+) -> str | None:
+    """Why the readers' disagreement makes this message worth labelling, or None."""
+    model, p = probs.best("intent")
+    if v.confirm:
+        return "asked whether to report"
+    if model != reading.intent and p >= 0.5 and reading.fault_type is not FaultType.hazard:
+        return f"rules read {reading.intent}, model {model} {p:.2f}"
+    if v.faq_id is not None:
+        hit, (entry, _) = faq(), probs.best("faq_id")
+        if hit.id is not None and hit.id != entry:
+            return f"FAQ matcher {hit.id}, model {entry}"
+    return None
+
+
+def _decide(
+    reading: Reading,
+    probs: Probabilities,
+    faq: Callable[[], FaqVerdict],
+    may_answer: Callable[[str], bool],
+    clues: Clues,
+    policy: Policy,
+) -> Verdict:
     v = Verdict(reading.intent, reading.fault_type, reading.urgent)
     model, p = probs.best("intent")
     v.why.append(f"rules: {reading.intent}; model: {model} {p:.2f}")
@@ -104,12 +142,12 @@ def decide(
             if intent is Intent.faq
             else policy.sure
         )
-    if model != intent and p >= bar:
+    if model != intent and p >= bar and _may_take(model, p, silent, clues, policy):
         intent = Intent(model)
         v.why.append(f"model {'fills in' if silent else 'overrides'}: {model} {p:.2f}")
     elif intent is not Intent.fault_report and _danger(probs, policy):
         intent = Intent.fault_report
-        v.why.append(f"model sees a danger: hazard {probs.fault_type['hazard']:.2f}")
+        v.why.append(f"model sees a danger: hazard {probs.p('fault_type', 'hazard'):.2f}")
     v.intent = intent
     if intent is Intent.faq:
         return _answer(v, probs, faq, may_answer, clues, policy)
@@ -119,10 +157,18 @@ def decide(
     return _maybe_ask(v, probs, clues, policy)
 
 
+def _may_take(model: str, p: float, silent: bool, clues: Clues, policy: Policy) -> bool:
+    """The model fills in a report where power or an electrical thing is named, or when
+    it is very sure; never for an address given alone (the answer to "which building?")."""
+    if model != Intent.fault_report or not silent:
+        return True
+    return not clues.only_place and (clues.about_power or p >= policy.sure)
+
+
 def _danger(probs: Probabilities, policy: Policy) -> bool:
     """A hazard the rules missed: recall first, as for every danger."""
-    report = probs.intent.get("fault_report", 0.0)
-    return report >= policy.ask and probs.fault_type.get("hazard", 0.0) >= policy.hazard
+    report = probs.p("intent", "fault_report")
+    return report >= policy.ask and probs.p("fault_type", "hazard") >= policy.hazard
 
 
 def _rules_only(reading: Reading, faq: Callable[[], FaqVerdict]) -> Verdict:
@@ -165,12 +211,17 @@ def _report(
 ) -> Verdict:
     kind = reading.fault_type or clues.rules_fault
     model_kind, q = probs.best("fault_type")
-    if probs.fault_type.get("hazard", 0.0) >= policy.hazard:
+    danger = probs.p("fault_type", "hazard")
+    if danger >= (policy.hazard if kind is None else policy.hazard_over):
         model_kind, q = "hazard", max(q, policy.fault)  # a danger wins, as in the contract
     if kind is None:
         kind = FaultType(model_kind)
         v.why.append(f"fault type from the model: {model_kind} {q:.2f}")
-    elif model_kind != kind and q >= policy.fault and kind is not FaultType.hazard:
+    elif (
+        model_kind != kind
+        and kind is not FaultType.hazard
+        and q >= (policy.hazard_over if model_kind == FaultType.hazard else policy.fault)
+    ):
         kind = FaultType(model_kind)
         v.why.append(f"model overrides the fault type: {model_kind} {q:.2f}")
     v.fault_type = kind
@@ -188,7 +239,7 @@ def _report(
 def _maybe_ask(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -> Verdict:
     """Silent on something that may be a report: ask instead."""
     if v.intent is Intent.other and clues.about_power and clues.at_a_place:
-        report = probs.intent.get("fault_report", 0.0)
+        report = probs.p("intent", "fault_report")
         if report >= policy.ask or clues.rules_fault is not None:
             v.confirm = True
             v.why.append(f"may be a report ({report:.2f}): ask")
@@ -197,7 +248,7 @@ def _maybe_ask(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -
 
 def _maybe_doubt(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -> Verdict:
     """Read as a question, but quite possibly a report: ask as well."""
-    report = probs.intent.get("fault_report", 0.0)
+    report = probs.p("intent", "fault_report")
     if clues.at_a_place and clues.about_power and report >= policy.doubt:
         v.confirm = True
         v.why.append(f"may be a report ({report:.2f}): ask as well")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from handlers.nlu.faults import OUTAGES, FaultRules
 from handlers.nlu.models import FaultType, Intent
-from handlers.nlu.words import Vocabulary, alt
+from handlers.nlu.words import Vocabulary, alt, lead
 
 # The lists this module reads, each compiled into the attribute of its name.
 LISTS = (
@@ -36,7 +36,7 @@ LISTS = (
     "FRUSTRATED", "RUDE", "STAFF_ANY", "SERVICE", "NOT_COMPLAINT", "JOKING", "WHERE_TO_SEE",
     "HOW_TO_REPORT", "PROCEDURE", "PLACE_HINT", "PREPAID", "CHATTER", "QUESTION",
     "ASK", "ADDRESSEE", "OWN_MATTER", "HEARSAY", "NOTICE_POSTED", "REPORTED", "OFF_TOPIC",
-    "POWER_TOPIC", "ELECTRIC",
+    "POWER_TOPIC", "ELECTRIC", "HOME_THING",
 )  # fmt: skip
 REQUIRED = (
     *LISTS, "OUTAGE", "OUTAGE_EVENT", "PAST", "PERIOD", "SOLVED", "SOLVED_END",
@@ -70,12 +70,12 @@ class IntentRules:
             """The words within a few characters before (or after) an outage word, same clause."""
             near, out = alt(words.items(name)), alt(outages)
             before = f"(?:{near}){gap}{{0,6}}(?:{out})"
-            return re.compile(f"{before}|(?:{out}){gap}{{0,6}}(?:{near})" if after else before)
+            return lead(f"{before}|(?:{out}){gap}{{0,6}}(?:{near})" if after else before)
 
         self.WHEN_NEAR = near_outage("WHEN", words.items("OUTAGE_EVENT"))
         self.PAST_NEAR = near_outage("PAST", outage, after=False)
-        self.PERIOD_NEAR = re.compile(f"(?:{alt(outage)}){gap}{{0,2}}(?:{words.regex('PERIOD')})")
-        self.SOLVED = re.compile(f"(?:{alt(words.items('SOLVED'))}){words.regex('SOLVED_END')}")
+        self.PERIOD_NEAR = lead(f"(?:{alt(outage)}){gap}{{0,2}}(?:{words.regex('PERIOD')})")
+        self.SOLVED = lead(f"(?:{alt(words.items('SOLVED'))}){words.regex('SOLVED_END')}")
         self.KNOWN_FAULT = re.compile(words.regex("KNOWN"))
 
     def read(self, text: str) -> Reading:

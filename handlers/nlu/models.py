@@ -65,3 +65,5 @@ class Understanding(BaseModel):
     # Maybe a report that nothing read as one (or a question that may be one): ask the
     # resident whether to report it rather than answer or stay silent.
     confirm: bool = False
+    # Why the readers disagreed, when they did: kept for an admin to label.
+    unsure: str | None = None

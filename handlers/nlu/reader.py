@@ -58,20 +58,44 @@ class Head:
         return self.stop - self.start == 1
 
 
-@dataclass(frozen=True)
 class Probabilities:
-    """The model's reading of one message: a probability per label of each head."""
+    """The model's reading of one message: a probability per label of each head.
+    `intent`, `fault_type` and `faq_id` are label -> probability; `best(head)` the top."""
 
-    intent: dict[str, float]
-    fault_type: dict[str, float]
-    urgent: float
-    faq_id: dict[str, float]
-    known: float  # share of the message's n-grams the model has seen: low for odd text
+    __slots__ = ("_heads", "_out", "known")
+
+    def __init__(self, heads: dict[str, Head], out: np.ndarray, known: float) -> None:
+        self._heads, self._out = heads, out
+        self.known = known  # share of the message's n-grams the model has seen
+
+    def _head(self, name: str) -> dict[str, float]:
+        h = self._heads[name]
+        return dict(zip(h.labels, self._out[h.start : h.stop].tolist(), strict=True))
+
+    @property
+    def intent(self) -> dict[str, float]:
+        return self._head("intent")
+
+    @property
+    def fault_type(self) -> dict[str, float]:
+        return self._head("fault_type")
+
+    @property
+    def faq_id(self) -> dict[str, float]:
+        return self._head("faq_id")
+
+    @property
+    def urgent(self) -> float:
+        return float(self._out[self._heads["urgent"].start])
+
+    def p(self, head: str, label: str) -> float:
+        h = self._heads[head]
+        return float(self._out[h.start + h.labels.index(label)])
 
     def best(self, head: str) -> tuple[str, float]:
-        probs: dict[str, float] = getattr(self, head)
-        label = max(probs, key=probs.__getitem__)
-        return label, probs[label]
+        h = self._heads[head]
+        i = int(self._out[h.start : h.stop].argmax())
+        return h.labels[i], float(self._out[h.start + i])
 
 
 class ModelError(Exception):
@@ -132,19 +156,7 @@ class ReaderModel:
     def predict(self, clean: str) -> Probabilities:
         """The model's probabilities for a normalised message."""
         out, known = self.scores(clean)
-
-        def head(name: str) -> dict[str, float]:
-            h = self.heads[name]
-            return dict(zip(h.labels, out[h.start : h.stop].tolist(), strict=True))
-
-        urgent = self.heads["urgent"]
-        return Probabilities(
-            intent=head("intent"),
-            fault_type=head("fault_type"),
-            urgent=float(out[urgent.start]),
-            faq_id=head("faq_id"),
-            known=known,
-        )
+        return Probabilities(self.heads, out, known)
 
     def save(self, path: Path) -> None:
         """Write the model (atomically: a reader never sees half a file)."""

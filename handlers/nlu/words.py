@@ -204,11 +204,15 @@ def alt(patterns: list[str]) -> str:
 def any_of(patterns: list[str]) -> re.Pattern[str]:
     """`alt` compiled, led by a look-ahead for the characters a match can start with:
     the engine then skips most positions at once instead of trying every pattern there."""
-    pattern = alt(patterns)
+    return lead(alt(patterns))
+
+
+def lead(pattern: str) -> re.Pattern[str]:
+    """A pattern compiled behind a look-ahead for the characters its match starts with."""
     starts, may_be_empty = _first_chars(_parser.parse(pattern))
     if starts is None or may_be_empty:
         return re.compile(pattern)
-    return re.compile(f"(?=[{''.join(sorted(map(re.escape, starts)))}])(?:{pattern})")
+    return re.compile(f"(?=[{_char_class(starts)}])(?:{pattern})")
 
 
 def _has_top_branch(pattern: str) -> bool:
@@ -219,11 +223,31 @@ def _has_top_branch(pattern: str) -> bool:
     return any(op is _c.BRANCH for op, _ in parsed)
 
 
-_FirstChars = tuple[set[str] | None, bool]  # the characters (None: any), and may it match ""
+# The characters a match can start with, as code point ranges (None: any), and may the
+# match be empty. \s and \d are spelled out in full, so the look-ahead stays exact.
+_Ranges = set[tuple[int, int]]
+_FirstChars = tuple[_Ranges | None, bool]
+_SPACES = {(c, c) for c in range(0x110000) if chr(c).isspace()}  # 29 characters
+_DIGITS = {(c, c) for c in range(0x110000) if chr(c).isdecimal()}  # 66 runs of ten
+_CATEGORIES = {_c.CATEGORY_SPACE: _SPACES, _c.CATEGORY_DIGIT: _DIGITS}
+
+
+def _char_class(ranges: _Ranges) -> str:
+    merged: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = []
+    for lo, hi in merged:
+        first = re.escape(chr(lo))
+        out.append(first if lo == hi else f"{first}-{re.escape(chr(hi))}")
+    return "".join(out)
 
 
 def _first_chars(items: Iterable[tuple[Any, Any]]) -> _FirstChars:
-    out: set[str] = set()
+    out: _Ranges = set()
     for op, av in items:
         chars, empty = _first_of(op, av)
         if chars is None:
@@ -236,9 +260,9 @@ def _first_chars(items: Iterable[tuple[Any, Any]]) -> _FirstChars:
 
 def _first_of(op: Any, av: Any) -> _FirstChars:
     if op is _c.LITERAL:
-        return {chr(av)}, False
-    if op is _c.IN and all(o is _c.LITERAL for o, _ in av):
-        return {chr(a) for _, a in av}, False
+        return {(av, av)}, False
+    if op is _c.IN:
+        return _class_of(av), False
     if op is _c.BRANCH:
         found = [_first_chars(branch) for branch in av[1]]
         if any(chars is None for chars, _ in found):
@@ -252,3 +276,17 @@ def _first_of(op: Any, av: Any) -> _FirstChars:
     if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
         return set(), True
     return None, False
+
+
+def _class_of(items: list[tuple[Any, Any]]) -> _Ranges | None:
+    out: _Ranges = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add((av, av))
+        elif op is _c.RANGE:
+            out.add(av)
+        elif op is _c.CATEGORY and av in _CATEGORIES:
+            out |= _CATEGORIES[av]
+        else:  # a negated class, \w, ...: any character may start it
+            return None
+    return out
