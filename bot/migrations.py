@@ -154,5 +154,22 @@ def m003_unsure(db: Database) -> None:
     db["unsure"].create_index(["labelled_at"])
 
 
+@migrations()
+def m004_pending_confirms(db: Database) -> None:
+    """A message that may be a report: the bot asked, and waits for 报修 (or not)."""
+    db["pending_confirms"].create(
+        {
+            "id": int,
+            "conversation_id": str,
+            "sender_id": str,
+            "message_id": str,
+            "payload": str,
+            "expires_at": str,
+        },
+        pk="id",
+    )
+    db["pending_confirms"].create_index(["conversation_id", "sender_id"], unique=True)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -275,6 +275,41 @@ class Store:
             expires_at=row["expires_at"],
         )
 
+    # Messages that may be reports: the bot asked whether to report, and waits.
+    def hold_confirm(self, msg: Incoming, expires_at: datetime) -> None:
+        """Remember the message asked about (one per person and chat: the newest)."""
+        key = [msg.conversation.id, msg.sender.id]
+        with self.atomic():
+            self.db["pending_confirms"].delete_where("conversation_id = ? and sender_id = ?", key)
+            self.db["pending_confirms"].insert(
+                {
+                    "conversation_id": msg.conversation.id,
+                    "sender_id": msg.sender.id,
+                    "message_id": msg.id,
+                    "payload": msg.model_dump_json(),
+                    "expires_at": _iso(expires_at),
+                }
+            )
+
+    def pending_confirm(
+        self, conversation_id: str, sender_id: str, now: datetime
+    ) -> Incoming | None:
+        """The message asked about, while the answer is still awaited."""
+        rows = self.db["pending_confirms"].rows_where(
+            "conversation_id = ? and sender_id = ? and expires_at > ?",
+            [conversation_id, sender_id, _iso(now)],
+        )
+        row = next(iter(rows), None)
+        return Incoming.model_validate_json(row["payload"]) if row else None
+
+    def drop_confirm(self, conversation_id: str, sender_id: str) -> None:
+        self.db["pending_confirms"].delete_where(
+            "conversation_id = ? and sender_id = ?", [conversation_id, sender_id]
+        )
+
+    def drop_expired_confirms(self, now: datetime) -> None:
+        self.db["pending_confirms"].delete_where("expires_at <= ?", [_iso(now)])
+
     # Complaints: every one recorded.
     def record_complaint(self, msg: Incoming) -> int:
         table = self.db["complaints"]

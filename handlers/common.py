@@ -45,6 +45,13 @@ def understand(msg: Incoming, ctx: Context) -> Understanding:
     return ctx.data["understanding"]
 
 
+def hold_for_confirmation(msg: Incoming, ctx: Context) -> None:
+    """Remember a message the bot asked "请问是要报修吗" about; 报修 within the wait reports it
+    (handlers.fault_reports.confirm_report)."""
+    wait = timedelta(minutes=ctx.config.service.address_wait_minutes)
+    ctx.store.hold_confirm(msg, ctx.now() + wait)
+
+
 def ticket_number(word: str | None) -> int | None:
     """A ticket number as typed (12, ＃12 after NFKC), or None for anything else."""
     if not word or not word.isascii() or not word.isdecimal() or len(word) > 9:

@@ -10,7 +10,7 @@ import re
 
 from bot.messages import Incoming
 from bot.router import Context, Role, Router
-from handlers.common import understand
+from handlers.common import hold_for_confirmation, understand
 from handlers.nlu.kb import PLACEHOLDER
 from handlers.nlu.live import LiveKnowledge
 from handlers.nlu.models import Intent
@@ -28,6 +28,7 @@ HAND_OVER = "这个问题我先转给工作人员，请稍等；急事请拨打{
 UNSET = "可拨打{hotline}咨询"
 STAFF_HINT = "没看懂这条指令，发「帮助」可查看能用的指令。"
 HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
+ASK_REPORT_AFTER_ANSWER = "\n如果是家里现在有故障要报修，请回复「报修」。"
 
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.faq)
@@ -37,6 +38,9 @@ async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     entry = answer_text(knowledge, u.faq_id, ctx.config.station.hotline) if u.faq_id else None
     if entry is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
+    if u.confirm:  # a question, but quite possibly a report too: ask
+        hold_for_confirmation(msg, ctx)
+        return entry + ASK_REPORT_AFTER_ANSWER
     return entry
 
 

@@ -1,12 +1,14 @@
 """Residents' fault reports, their repair progress, and complaints.
 
 （直接描述）     3栋2单元501停电了 / 电线掉地上了 —— 报修，机器人回复工单号
+报修             回答机器人「请问是要报修吗」，登记刚才说的情况
 我报的修到哪了   查看自己未完成的报修
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 from bot.messages import Incoming, Mention
@@ -14,6 +16,7 @@ from bot.records import NewTicket, PendingReport, Ticket
 from bot.router import SKIP, Context, Router
 from handlers.common import (
     community_kind,
+    hold_for_confirmation,
     local_time,
     ticket_address,
     ticket_state,
@@ -50,6 +53,14 @@ COMPLAINT = (
     "也可拨打{hotline}反映。"
 )
 COMPLAINT_TO_ADMINS = "【投诉 {id}】{who}（{where}）：{text}"
+ASK_REPORT = "请问是要报修吗？回复「报修」我马上登记。"
+NOT_A_REPORT = "好的，有需要随时说。"
+
+# Answers to "请问是要报修吗": short words only, so a new message is never taken for one.
+YES = {"报修", "要报修", "帮我报修", "报", "是", "是的", "是呀", "对", "对的", "对呀", "要", "要的",
+       "嗯", "嗯嗯", "好", "好的", "系", "系呀", "係", "係呀", "要呀", "麻烦了", "麻烦你"}  # fmt: skip
+NO = {"不是", "不是的", "不用", "不用了", "唔使", "唔系", "唔係", "没事", "冇事", "不要", "没有"}
+_NOT_WORD = re.compile(r"[\W_]+")
 
 HOUSEHOLD_FAULTS = {FaultType.household_outage, FaultType.trip, FaultType.meter}
 
@@ -157,9 +168,39 @@ async def _amend_address(ticket: Ticket, address: Address, msg: Incoming, ctx: C
     return ADDRESS_ADDED.format(id=ticket.id, address=where)
 
 
+def _yes_or_no(msg: Incoming) -> bool | None:
+    word = _NOT_WORD.sub("", msg.text)
+    return True if word in YES else False if word in NO else None
+
+
+def _answers_question(msg: Incoming, ctx: Context) -> bool:
+    if len(msg.text) > 12 or _yes_or_no(msg) is None:
+        return False
+    return ctx.store.pending_confirm(msg.conversation.id, msg.sender.id, ctx.now()) is not None
+
+
+@router.message(_answers_question)
+async def confirm_report(msg: Incoming, ctx: Context) -> str:
+    """报修 after the bot asked: the message asked about is reported as it was said."""
+    held = ctx.store.pending_confirm(msg.conversation.id, msg.sender.id, ctx.now())
+    ctx.store.drop_confirm(msg.conversation.id, msg.sender.id)
+    if not _yes_or_no(msg):
+        return NOT_A_REPORT
+    topic = held.conversation.topic if held.conversation.is_group else None
+    u = ctx.services["understander"].as_report(held.text, topic)
+    return await _report(held, u, ctx)
+
+
 @router.message(lambda m, c: understand(m, c).intent is Intent.fault_report)
 async def report_fault(msg: Incoming, ctx: Context) -> str:
     u = understand(msg, ctx)
+    if u.confirm:  # only the model reads a report here, and not surely: ask first
+        hold_for_confirmation(msg, ctx)
+        return ASK_REPORT
+    return await _report(msg, u, ctx)
+
+
+async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str:
     address = u.address or Address()
     if u.fault_type is FaultType.hazard:
         reply = await open_report(msg, u, address, ctx)
@@ -200,12 +241,20 @@ async def _open_held(pending: PendingReport, ctx: Context) -> None:
 async def open_unanswered_reports(ctx: Context) -> None:
     """A report whose address never came is still recorded and sent out as it stands;
     each on its own, so one that fails cannot hold up the others."""
+    ctx.store.drop_expired_confirms(ctx.now())
     for pending in ctx.store.expired_reports(ctx.now()):
         try:
             with ctx.store.atomic():
                 await _open_held(pending, ctx)
         except Exception:
             log.exception("could not open held report %s", pending.message.id)
+
+
+@router.message(lambda m, c: understand(m, c).confirm and understand(m, c).intent is Intent.other)
+async def ask_whether_report(msg: Incoming, ctx: Context) -> str:
+    """Power and a place, and nothing reads it as a report: ask rather than stay silent."""
+    hold_for_confirmation(msg, ctx)
+    return ASK_REPORT
 
 
 def _mention(msg: Incoming) -> tuple[Mention, ...]:

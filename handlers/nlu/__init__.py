@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from bot.config import Config
 from handlers.nlu.address import AddressParser, without_place
-from handlers.nlu.hybrid import FaqVerdict, Policy, Verdict, decide
+from handlers.nlu.hybrid import FaqVerdict, Policy, Verdict, as_report, decide
 from handlers.nlu.intents import Reading
 from handlers.nlu.models import Address, FaultType, Intent, Understanding
 from handlers.nlu.reader import Probabilities, ReaderModel
@@ -144,13 +144,19 @@ class Understander:
         )
         return self._understanding(verdict, evidence, topic), evidence, verdict
 
-    def evidence(self, text: str) -> Evidence:
+    def as_report(self, text: str, topic: str | None) -> Understanding:
+        """The message read as a fault report: its sender confirmed it is one."""
+        evidence = self.evidence(text, model=True)
+        verdict = as_report(evidence.reading, evidence.probs, evidence, self.policy)
+        return self._understanding(verdict, evidence, topic)
+
+    def evidence(self, text: str, model: bool = False) -> Evidence:
         clean = self.rules.normalize(text or "")
         in_text, masked = self._address.parse(clean)
         reading = self.rules.intents.read(masked)
         probs = None
         # A hazard the rules found is final: the model could not change it.
-        if self.model is not None and reading.fault_type is not FaultType.hazard:
+        if self.model is not None and (model or reading.fault_type is not FaultType.hazard):
             probs = self.model.predict(clean)
         return Evidence(text, clean, masked, in_text, reading, probs, self.rules, self.faq)
 

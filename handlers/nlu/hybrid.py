@@ -44,6 +44,8 @@ class Policy:
     hazard: float = 0.5  # the model's hazard: a danger the rules' words missed
     hazard_over: float = 0.9  # ... where the rules read another fault
     ask: float = 0.15  # a possible report nothing reads as one: ask
+    firm: float = 0.8  # a report only the model reads opens a ticket at once; below, ask
+    firm_type: float = 0.6  # ... and only when it is this sure of the fault type
     doubt: float = 0.35  # a question that may be a report: ask as well
 
 
@@ -100,6 +102,18 @@ def decide(
     return v
 
 
+def as_report(
+    reading: Reading, probs: Probabilities | None, clues: Clues, policy: Policy
+) -> Verdict:
+    """The message read as a fault report, because its sender said it is one (报修)."""
+    v = Verdict(Intent.fault_report, why=["the resident says it is a report"])
+    if probs is None:
+        v.fault_type = reading.fault_type or clues.rules_fault or FaultType.other
+        v.urgent = v.fault_type is FaultType.hazard or clues.life_support
+        return v
+    return _report(v, reading, probs, clues, policy)
+
+
 def _unsure(
     v: Verdict, reading: Reading, probs: Probabilities, faq: Callable[[], FaqVerdict]
 ) -> str | None:
@@ -152,7 +166,10 @@ def _decide(
     if intent is Intent.faq:
         return _answer(v, probs, faq, may_answer, clues, policy)
     if intent is Intent.fault_report:
-        return _report(v, reading, probs, clues, policy)
+        v = _report(v, reading, probs, clues, policy)
+        if reading.intent is not Intent.fault_report:
+            _confirm_if_unsure(v, p if model == intent else 0.0, probs, policy)
+        return v
     v.fault_type, v.urgent = None, False
     return _maybe_ask(v, probs, clues, policy)
 
@@ -213,7 +230,7 @@ def _report(
     model_kind, q = probs.best("fault_type")
     danger = probs.p("fault_type", "hazard")
     if danger >= (policy.hazard if kind is None else policy.hazard_over):
-        model_kind, q = "hazard", max(q, policy.fault)  # a danger wins, as in the contract
+        model_kind, q = "hazard", danger  # a danger wins, as in the contract
     if kind is None:
         kind = FaultType(model_kind)
         v.why.append(f"fault type from the model: {model_kind} {q:.2f}")
@@ -234,6 +251,16 @@ def _report(
     if v.urgent and not reading.urgent:
         v.why.append(f"urgent (model {probs.urgent:.2f})")
     return v
+
+
+def _confirm_if_unsure(v: Verdict, p: float, probs: Probabilities, policy: Policy) -> None:
+    """A report only the model reads: ask first unless it is sure of it and of its kind."""
+    kind = probs.p("fault_type", v.fault_type.value) if v.fault_type else 0.0
+    if p < policy.firm or kind < policy.firm_type:
+        v.confirm = True
+        v.why.append(
+            f"the model alone reads a report ({p:.2f}, {v.fault_type} {kind:.2f}): ask first"
+        )
 
 
 def _maybe_ask(v: Verdict, probs: Probabilities, clues: Clues, policy: Policy) -> Verdict:

@@ -81,10 +81,16 @@ class Loaded:
     kb: KnowledgeBase
     rules: Rules
     model: ReaderModel | None
+    model_stamp: tuple[int, int] | None = None  # the model file's mtime and size
 
 
-def load_all(kb_dir: Path) -> Loaded:
-    """The FAQ, the rules and the model of kb_dir; KBError lists every problem."""
+def _stamp(path: Path) -> tuple[int, int] | None:
+    return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+
+
+def load_all(kb_dir: Path, before: Loaded | None = None) -> Loaded:
+    """The FAQ, the rules and the model of kb_dir (the model of `before` when its file
+    has not changed); KBError lists every problem."""
     problems = []
     try:
         kb = load_kb(kb_dir)
@@ -99,13 +105,17 @@ def load_all(kb_dir: Path) -> Loaded:
     corpus_problems = read_corpus(kb_dir, set(kb.entries))[1]
     if corpus_problems:
         raise KBError(corpus_problems)
+    path = Path(kb_dir) / MODEL_FILE
+    stamp = _stamp(path)
+    if before is not None and stamp is not None and stamp == before.model_stamp:
+        return Loaded(kb, rules, before.model, stamp)
     model = None
-    if (Path(kb_dir) / MODEL_FILE).exists():
+    if stamp is not None:
         try:
-            model = ReaderModel.load(Path(kb_dir) / MODEL_FILE)
+            model = ReaderModel.load(path)
         except ModelError as e:
             raise KBError([str(e)]) from e
-    return Loaded(kb, rules, model)
+    return Loaded(kb, rules, model, stamp)
 
 
 class LiveKnowledge:
@@ -138,7 +148,7 @@ class LiveKnowledge:
         found = fingerprint(self.dir)
         if found != self.fingerprint and found != self.rejected:
             try:
-                loaded = load_all(self.dir)
+                loaded = load_all(self.dir, self.loaded)
             except KBError as e:
                 self.rejected = found
                 log.warning("kb reload rejected: %s", "; ".join(e.problems))

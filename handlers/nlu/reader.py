@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,7 +179,7 @@ class ReaderModel:
     @classmethod
     def load(cls, path: Path) -> ReaderModel:
         try:
-            with np.load(path, allow_pickle=False) as z:
+            with path.open("rb") as f, np.load(f, allow_pickle=False) as z:
                 meta = json.loads(str(z["meta"]))
                 heads = [Head(n, tuple(labels), a, b) for n, labels, a, b in meta.pop("heads")]
                 model = cls(
@@ -192,7 +193,7 @@ class ReaderModel:
                 )
         except FileNotFoundError as e:
             raise ModelError(f"{path}: no model file (run `powerbot nlu train`)") from e
-        except (OSError, ValueError, KeyError, TypeError) as e:
+        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as e:
             raise ModelError(f"{path}: not a reader model: {e}") from e
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelError(

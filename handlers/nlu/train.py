@@ -97,11 +97,18 @@ def _asked(entry: Any) -> list[str]:
 
 
 def fit(data: TrainingSet, params: dict[str, Any] | None = None) -> ReaderModel:
-    """Train the four heads on a training set; scikit-learn is imported only here."""
+    """Train the four heads on a training set and export them for numpy."""
+    p = {**PARAMS, **(params or {})}
+    vectorizer, heads = fit_sklearn(data, p)
+    return _export(vectorizer, heads, data, p)
+
+
+def fit_sklearn(data: TrainingSet, p: dict[str, Any]) -> tuple[Any, list[tuple[str, Any]]]:
+    """The fitted TfidfVectorizer and (head, LogisticRegression) pairs: the reference
+    the numpy scorer must agree with. scikit-learn is imported only here."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    p = {**PARAMS, **(params or {})}
     kb_texts = [t for t, _ in data.kb_questions]
     vectorizer = TfidfVectorizer(
         analyzer=_analyzer, sublinear_tf=True, min_df=p["min_df"], dtype=np.float64
@@ -128,7 +135,7 @@ def fit(data: TrainingSet, params: dict[str, Any] | None = None) -> ReaderModel:
     faq_x = _stack(x_corpus[faqs], x_kb)
     faq_y = _of(ex, faqs, "faq_id") + [i for _, i in data.kb_questions]
     heads.append(("faq_id", lr(p["c_faq"]).fit(faq_x, faq_y)))
-    return _export(vectorizer, heads, data, p)
+    return vectorizer, heads
 
 
 def _analyzer(clean: str) -> list[str]:
@@ -180,11 +187,13 @@ def _export(
     )
     texts = data.clean[:: max(1, len(data.clean) // PROBES)][:PROBES]
     texts += ["", "😀😀", "谢谢"]
-    probes = _probes(vectorizer, heads, texts)
+    probes = reference_probabilities(vectorizer, heads, texts)
     return ReaderModel(vocabulary, vectorizer.idf_, model.weights, model.bias, specs, meta, probes)
 
 
-def _probes(vectorizer: Any, heads: list[tuple[str, Any]], texts: list[str]) -> list:
+def reference_probabilities(
+    vectorizer: Any, heads: list[tuple[str, Any]], texts: list[str]
+) -> list[tuple[str, list[float]]]:
     """scikit-learn's own probabilities for some texts, in the model's column order."""
     x = vectorizer.transform(texts)
     parts = []
