@@ -73,7 +73,9 @@ class Evidence:
     # The clues the decision may ask for (hybrid.Clues), each worked out on first use.
     @cached_property
     def about_power(self) -> bool:
-        return self.rules.intents.ELECTRIC.search(self.masked) is not None
+        # A phone or a car with a flat battery says nothing about the grid's power.
+        rest = self.rules.intents.faults.BATTERY.sub(" ", self.masked)
+        return self.rules.intents.ELECTRIC.search(rest) is not None
 
     @cached_property
     def at_a_place(self) -> bool:

@@ -34,6 +34,7 @@ class Policy:
     """The thresholds, chosen by cross-validation over the corpus (bench/nlu_cv.py)."""
 
     fill: float = 0.5  # the model decides where the rules are silent
+    fill_complaint: float = 0.4  # ... a complaint (every one must be recorded)
     sure: float = 0.7  # the model overrides the rules' intent
     sure_faq: float = 0.9  # ... into a question for the FAQ (its most common mistake)
     faq: float = 0.7  # the model's FAQ entry where the matcher has none
@@ -147,7 +148,7 @@ def _decide(
     intent = reading.intent
     silent = intent is Intent.other or (intent is Intent.faq and faq().id is None)
     if silent:
-        bar = policy.fill
+        bar = policy.fill_complaint if model == Intent.complaint else policy.fill
     else:
         bar = (
             policy.sure_faq
@@ -159,7 +160,7 @@ def _decide(
     if model != intent and p >= bar and _may_take(model, p, silent, clues, policy):
         intent = Intent(model)
         v.why.append(f"model {'fills in' if silent else 'overrides'}: {model} {p:.2f}")
-    elif intent is not Intent.fault_report and _danger(probs, policy):
+    elif silent and _danger(probs, policy):
         intent = Intent.fault_report
         v.why.append(f"model sees a danger: hazard {probs.p('fault_type', 'hazard'):.2f}")
     v.intent = intent

@@ -88,7 +88,9 @@ class IntentRules:
         if kind not in (None, FaultType.hazard) and (after := self._solved(text)) is not None:
             # Fixed it already: only a question left (合上就好了，点解会跳?) is for the FAQ.
             return (
-                self._faq_or_other(text) if self.QUESTION.search(after) else Reading(Intent.other)
+                self._faq_or_other(text)
+                if self.QUESTION.search(after)
+                else Reading(Intent.other, final=True)
             )
         if kind is not FaultType.hazard and self._announces_work(text):
             return Reading(Intent.other)  # @所有人 电梯明天保养: work announced, not a fault
