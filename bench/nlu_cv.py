@@ -83,7 +83,7 @@ def evaluate(rows: list[tuple], policy: Policy | None) -> Score:
     pairs = []
     for ex, u, e in rows:
         probs = e.probs if policy is not None else None
-        v = decide(e.reading, probs, lambda e=e: e.faq, e.may_answer, e, policy or Policy())
+        v = decide(e.reading, probs, e, e, policy or Policy())
         pairs.append((expect(ex), output(u, v, e, ex.group)))
     return score(pairs)
 

@@ -48,9 +48,28 @@ class Clues:
 NO_ANSWER = FaqVerdict()
 
 
+@dataclass
+class Faq:
+    """The matcher's answers, fixed; counts how often the costly verdict is asked."""
+
+    hit: FaqVerdict = NO_ANSWER
+    answerable: bool = True
+    asked: int = 0
+
+    def verdict(self) -> FaqVerdict:
+        self.asked += 1
+        return self.hit
+
+    def refused(self) -> bool:
+        return self.hit.out_of_scope
+
+    def may_answer(self, entry_id: str) -> bool:
+        return self.answerable
+
+
 def run(reading: Reading, pr: Probabilities | None, hit: FaqVerdict = NO_ANSWER,
         clues: Clues | None = None, may_answer: bool = True):  # fmt: skip
-    return decide(reading, pr, lambda: hit, lambda _: may_answer, clues or Clues(), POLICY)
+    return decide(reading, pr, Faq(hit, may_answer), clues or Clues(), POLICY)
 
 
 OTHER = Reading(Intent.other)
@@ -122,6 +141,12 @@ def test_urgency_from_the_model_or_the_life_support_words() -> None:
     assert run(report, probs("fault_report", 0.9, urgent=POLICY.urgent + 0.1)).urgent
     assert run(report, probs("fault_report", 0.9), clues=Clues(life_support=True)).urgent
     assert not run(report, probs("fault_report", 0.9, urgent=0.1)).urgent
+
+
+def test_a_sure_model_answers_without_the_matchers_scoring() -> None:
+    faq = Faq(FaqVerdict("pay-elderly", 0.5))
+    v = decide(FAQ, probs("faq", 0.9, faq="hotline", f=POLICY.faq + 0.1), faq, Clues(), POLICY)
+    assert v.faq_id == "hotline" and faq.asked == 0
 
 
 def test_the_models_faq_entry_wins_where_it_and_the_matcher_disagree() -> None:

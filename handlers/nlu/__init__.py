@@ -54,21 +54,34 @@ class Evidence:
     rules: Rules
     faq_function: Any
 
+    # The FAQ matcher as the decision asks it (hybrid.FaqAccess), each answer once.
+    @cached_property
+    def question(self) -> str:
+        return without_place(self.masked)  # place words only dilute the match
+
     @cached_property
     def faq(self) -> FaqVerdict:
-        """The FAQ matcher's verdict on the question (asked only when needed)."""
-        question = without_place(self.masked)  # place words only dilute the match
+        """The FAQ matcher's verdict on the question."""
         if self.faq_function is None:
             return FaqVerdict()
         if hasattr(self.faq_function, "verdict"):
-            return self.faq_function.verdict(question)
+            return self.faq_function.verdict(self.question)
         match = getattr(self.faq_function, "match", self.faq_function)
-        hit = match(question)
+        hit = match(self.question)
         return FaqVerdict(hit.id, float(hit.score)) if hit is not None else FaqVerdict()
+
+    def verdict(self) -> FaqVerdict:
+        return self.faq
+
+    def refused(self) -> bool:
+        if "faq" in self.__dict__:
+            return self.faq.out_of_scope
+        refuses = getattr(self.faq_function, "refuses", None)
+        return refuses(self.question) if refuses else self.faq.out_of_scope
 
     def may_answer(self, entry_id: str) -> bool:
         check = getattr(self.faq_function, "may_answer", None)
-        return check(entry_id, without_place(self.masked)) if check else True
+        return check(entry_id, self.question) if check else True
 
     # The clues the decision may ask for (hybrid.Clues), each worked out on first use.
     @cached_property
@@ -136,14 +149,7 @@ class Understander:
     def explain(self, text: str, topic: str | None) -> tuple[Understanding, Evidence, Verdict]:
         """The understanding, with what each reader said and why the decision went so."""
         evidence = self.evidence(text)
-        verdict = decide(
-            evidence.reading,
-            evidence.probs,
-            lambda: evidence.faq,
-            evidence.may_answer,
-            evidence,
-            self.policy,
-        )
+        verdict = decide(evidence.reading, evidence.probs, evidence, evidence, self.policy)
         return self._understanding(verdict, evidence, topic), evidence, verdict
 
     def as_report(self, text: str, topic: str | None) -> Understanding:

@@ -221,6 +221,10 @@ class FaqMatcher:
         found = self.explain(text, normalized).match
         return FaqVerdict(found.id, found.score) if found else FaqVerdict()
 
+    def refuses(self, text: str) -> bool:
+        """Out of scope whatever it would score (water, gas, chatter): the cheap check."""
+        return self.scope.refusal(self.kb.normalize(text)) is not None
+
     def may_answer(self, entry_id: str, text: str) -> bool:
         """Whether an entry another reader chose may answer: in scope, its words said."""
         normalized = self.kb.normalize(text)

@@ -20,7 +20,6 @@ a question that the model thinks may well be a report (`Policy.doubt`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -59,6 +58,14 @@ class FaqVerdict:
     out_of_scope: bool = False  # refused whatever the score: water, gas, chatter, thanks
 
 
+class FaqAccess(Protocol):
+    """The FAQ matcher as the decision uses it, each answer worked out on first use."""
+
+    def verdict(self) -> FaqVerdict: ...  # the matcher's full verdict (the costly part)
+    def refused(self) -> bool: ...  # out of scope whatever the score (cheap)
+    def may_answer(self, entry_id: str) -> bool: ...  # in scope, the entry's words said
+
+
 @dataclass
 class Verdict:
     intent: Intent
@@ -68,6 +75,7 @@ class Verdict:
     faq_score: float | None = None
     confirm: bool = False
     unsure: str | None = None  # why this one is worth an admin's label (`powerbot unsure`)
+    faq_doubt: str | None = None  # the matcher and the model named different entries
     why: list[str] = field(default_factory=list)
 
 
@@ -90,16 +98,15 @@ class Clues(Protocol):
 def decide(
     reading: Reading,
     probs: Probabilities | None,
-    faq: Callable[[], FaqVerdict],
-    may_answer: Callable[[str], bool],
+    faq: FaqAccess,
     clues: Clues,
     policy: Policy,
 ) -> Verdict:
     """The final reading of a message (see the module docstring)."""
     if probs is None or reading.final:
         return _rules_only(reading, faq)
-    v = _decide(reading, probs, faq, may_answer, clues, policy)
-    v.unsure = _unsure(v, reading, probs, faq)
+    v = _decide(reading, probs, faq, clues, policy)
+    v.unsure = _unsure(v, reading, probs)
     return v
 
 
@@ -115,27 +122,20 @@ def as_report(
     return _report(v, reading, probs, clues, policy)
 
 
-def _unsure(
-    v: Verdict, reading: Reading, probs: Probabilities, faq: Callable[[], FaqVerdict]
-) -> str | None:
+def _unsure(v: Verdict, reading: Reading, probs: Probabilities) -> str | None:
     """Why the readers' disagreement makes this message worth labelling, or None."""
     model, p = probs.best("intent")
     if v.confirm:
         return "asked whether to report"
     if model != reading.intent and p >= 0.5 and reading.fault_type is not FaultType.hazard:
         return f"rules read {reading.intent}, model {model} {p:.2f}"
-    if v.faq_id is not None:
-        hit, (entry, _) = faq(), probs.best("faq_id")
-        if hit.id is not None and hit.id != entry:
-            return f"FAQ matcher {hit.id}, model {entry}"
-    return None
+    return v.faq_doubt if v.faq_id is not None else None
 
 
 def _decide(
     reading: Reading,
     probs: Probabilities,
-    faq: Callable[[], FaqVerdict],
-    may_answer: Callable[[str], bool],
+    faq: FaqAccess,
     clues: Clues,
     policy: Policy,
 ) -> Verdict:
@@ -146,7 +146,10 @@ def _decide(
         v.why.append("a hazard the rules found stays a hazard")
         return v
     intent = reading.intent
-    silent = intent is Intent.other or (intent is Intent.faq and faq().id is None)
+    # A question the matcher cannot answer is as silent as chatter (asked only if it matters).
+    silent = intent is Intent.other or (
+        intent is Intent.faq and model != intent and faq.verdict().id is None
+    )
     if silent:
         bar = policy.fill_complaint if model == Intent.complaint else policy.fill
     else:
@@ -165,7 +168,7 @@ def _decide(
         v.why.append(f"model sees a danger: hazard {probs.p('fault_type', 'hazard'):.2f}")
     v.intent = intent
     if intent is Intent.faq:
-        return _answer(v, probs, faq, may_answer, clues, policy)
+        return _answer(v, probs, faq, clues, policy)
     if intent is Intent.fault_report:
         v = _report(v, reading, probs, clues, policy)
         if reading.intent is not Intent.fault_report:
@@ -189,29 +192,30 @@ def _danger(probs: Probabilities, policy: Policy) -> bool:
     return report >= policy.ask and probs.p("fault_type", "hazard") >= policy.hazard
 
 
-def _rules_only(reading: Reading, faq: Callable[[], FaqVerdict]) -> Verdict:
+def _rules_only(reading: Reading, faq: FaqAccess) -> Verdict:
     v = Verdict(reading.intent, reading.fault_type, reading.urgent, why=["rules only"])
     if reading.ask_faq:
-        hit = faq()
+        hit = faq.verdict()
         v.intent = Intent.faq if hit.id is not None else Intent.other
         v.faq_id, v.faq_score = hit.id, hit.score
     return v
 
 
 def _answer(
-    v: Verdict,
-    probs: Probabilities,
-    faq: Callable[[], FaqVerdict],
-    may_answer: Callable[[str], bool],
-    clues: Clues,
-    policy: Policy,
+    v: Verdict, probs: Probabilities, faq: FaqAccess, clues: Clues, policy: Policy
 ) -> Verdict:
     """The entry that answers: the model's when it is sure and the entry's words are
-    said (it reads unseen phrasings better), else the matcher's, else none."""
-    hit = faq()
+    said (it reads unseen phrasings better), else the matcher's, else none. A sure
+    model needs only the matcher's cheap scope check, not its scoring."""
     entry, q = probs.best("faq_id")
-    bar = policy.faq if hit.id is None else policy.faq_over
-    if (hit.id == entry or q >= bar) and not hit.out_of_scope and may_answer(entry):
+    if q >= policy.faq and not faq.refused() and faq.may_answer(entry):
+        v.faq_id, v.faq_score = entry, round(q, 3)
+        v.why.append(f"model's FAQ entry: {entry} {q:.2f}")
+        return _maybe_doubt(v, probs, clues, policy)
+    hit = faq.verdict()
+    if hit.id is not None and hit.id != entry:
+        v.faq_doubt = f"FAQ matcher {hit.id}, model {entry}"
+    if v.faq_doubt and q >= policy.faq_over and faq.may_answer(entry):
         v.faq_id, v.faq_score = entry, round(q, 3)
         v.why.append(f"model's FAQ entry: {entry} {q:.2f} (matcher: {hit.id})")
     elif hit.id is not None:

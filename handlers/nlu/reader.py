@@ -18,6 +18,7 @@ import json
 import math
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,30 +130,27 @@ class ReaderModel:
 
     def scores(self, clean: str) -> tuple[np.ndarray, float]:
         """Every head's probabilities side by side, and the share of known n-grams."""
-        counts: dict[int, int] = {}
+        all_grams = grams(model_text(clean))
         found = self.index.get
-        total = 0
-        for gram in grams(model_text(clean)):
-            total += 1
+        idx, tf = [], []
+        for gram, count in Counter(all_grams).items():
             i = found(gram)
             if i is not None:
-                counts[i] = counts.get(i, 0) + 1
+                idx.append(i)
+                tf.append(count)
         logits = self.bias.copy()
-        if counts:
-            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            value = (1.0 + np.log(tf)) * self.idf[idx]
+        if idx:
+            value = (1.0 + np.log(np.array(tf, dtype=np.float64))) * self.idf[idx]
             value /= math.sqrt(float(value @ value))
             logits += value @ self.weights[idx]
-        out = np.empty_like(logits)
+        # Softmax per head; the logits are small, so one shift for all heads is safe.
+        out = np.exp(logits - logits.max())
         for h in self.heads.values():
-            z = logits[h.start : h.stop]
             if h.binary:
-                out[h.start] = 1.0 / (1.0 + math.exp(-float(z[0])))
+                out[h.start] = 1.0 / (1.0 + math.exp(-float(logits[h.start])))
             else:
-                e = np.exp(z - z.max())
-                out[h.start : h.stop] = e / e.sum()
-        return out, (sum(counts.values()) / total if total else 0.0)
+                out[h.start : h.stop] /= out[h.start : h.stop].sum()
+        return out, (sum(tf) / len(all_grams) if all_grams else 0.0)
 
     def predict(self, clean: str) -> Probabilities:
         """The model's probabilities for a normalised message."""
