@@ -28,6 +28,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/nlu_heldout.py --dev
+	$(BIN)/python bench/nlu_cv.py
 	$(BIN)/python bench/faq_accuracy.py
 	$(BIN)/python bench/gateway_roundtrip.py --mode both --messages 500
 

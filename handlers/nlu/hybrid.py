@@ -2,20 +2,27 @@
 
 The rules read first. They own addresses, commands and dangers: a hazard they find
 stays a hazard and urgent, whatever the model thinks, and so does a life-support
-case. The model decides where the rules would stay silent (they read chatter, or a
-question the FAQ matcher declines) when it is fairly sure (`Policy.fill`), and
-overrides a reading of the rules only when it is very sure (`Policy.sure`). The FAQ
-matcher answers first; the model's FAQ head answers only when the matcher declines
-without the question being out of scope, and only with an entry whose required
-words the message says. A report the model adds takes the rules' fault type when
-they see one; the model may change a fault type only when very sure.
+case; a forwarded notice and a fault the speaker already fixed stay theirs too. The
+model decides where the rules would stay silent (they read chatter, or a question
+the FAQ matcher cannot answer) when it is fairly sure (`Policy.fill`), and overrides
+a reading of the rules only when it is very sure (`Policy.sure`; into a FAQ question,
+its most common mistake, `Policy.sure_faq`). It fills in a report only where power
+or an electrical thing is named, never for a bare address, and a danger it sees
+where the rules are silent is reported as a hazard.
+
+FAQ: the model's entry answers when it is sure and the entry's required words are
+said (it reads unseen phrasings better than the matcher); otherwise the matcher's,
+or the model's where the two differ and the model is not unsure; a question the
+matcher refuses as out of scope gets no answer at all.
 
 A message that names power or an electrical thing and a home or a place, that
 nothing reads as a report but that may be one (`Policy.ask`), is not left in
-silence: `confirm` asks the resident whether to report it. So is a message read as
-a question that the model thinks may well be a report (`Policy.doubt`).
-
-`decide` records each step in `why`, which `powerbot explain` prints.
+silence: `confirm` asks the resident whether to report it. So is a report only the
+model reads and not surely (`Policy.firm`), and a question that may well be a
+report (`Policy.doubt`, answered and asked). `unsure` says why the two readers
+disagreed, for an admin to label; `why` records each step for `powerbot explain`.
+The thresholds were chosen by leave-one-writer-out cross-validation over the
+corpus (bench/nlu_cv.py), never on the test portion or the dev set.
 """
 
 from __future__ import annotations
