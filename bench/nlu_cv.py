@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from nlu_score import Score, score  # noqa: E402
+from nlu_score import Score, expected, score  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
 from handlers.nlu import Understander  # noqa: E402
@@ -34,16 +34,6 @@ from handlers.nlu.rules import Rules  # noqa: E402
 from handlers.nlu.train import TrainingSet, fit, training_set  # noqa: E402
 
 STATION = ROOT / "bench" / "station.toml"
-
-
-def expect(ex) -> dict:
-    return {
-        "intent": ex.intent,
-        "fault_type": ex.fault_type,
-        "urgent": ex.urgent,
-        "address": ex.address,
-        "faq_id": ex.faq_id,
-    }
 
 
 def output(u: Understander, verdict, evidence, topic) -> dict:
@@ -84,7 +74,7 @@ def evaluate(rows: list[tuple], policy: Policy | None) -> Score:
     for ex, u, e in rows:
         probs = e.probs if policy is not None else None
         v = decide(e.reading, probs, e, e, policy or Policy())
-        pairs.append((expect(ex), output(u, v, e, ex.group)))
+        pairs.append((expected(ex), output(u, v, e, ex.group)))
     return score(pairs)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from nlu_score import Score  # noqa: E402
+from nlu_score import Score, expected  # noqa: E402
 
 import handlers  # noqa: E402
 from bot.config import load_config  # noqa: E402
@@ -29,16 +29,6 @@ from handlers.nlu.corpus import read_examples  # noqa: E402
 
 STATION = ROOT / "bench" / "station.toml"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-
-
-def expect(ex) -> dict:
-    return {
-        "intent": ex.intent,
-        "fault_type": ex.fault_type,
-        "urgent": ex.urgent,
-        "address": ex.address,
-        "faq_id": ex.faq_id,
-    }
 
 
 def run(paths: list[Path], show_errors: bool) -> None:
@@ -49,10 +39,10 @@ def run(paths: list[Path], show_errors: bool) -> None:
     misses = []
     for ex in examples:
         understander.set_model(None)
-        rules.add(expect(ex), understander.understand(ex.text, ex.group).model_dump(mode="json"))
+        rules.add(expected(ex), understander.understand(ex.text, ex.group).model_dump(mode="json"))
         understander.set_model(model)
         got = understander.understand(ex.text, ex.group).model_dump(mode="json")
-        hybrid.add(expect(ex), got)
+        hybrid.add(expected(ex), got)
         if show_errors and (got["intent"] != ex.intent or got.get("faq_id") != ex.faq_id):
             misses.append(f"  {ex.id} {ex.text!r} expected {ex.intent}/{ex.faq_id} got "
                           f"{got['intent']}/{got.get('faq_id')}")  # fmt: skip

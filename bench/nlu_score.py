@@ -93,6 +93,17 @@ class Score:
         return "\n".join(rows)
 
 
+def expected(example: Any) -> dict[str, Any]:
+    """A corpus or test-set example's labels, as the scorer compares them."""
+    return {
+        "intent": example.intent,
+        "fault_type": example.fault_type,
+        "urgent": example.urgent,
+        "address": example.address,
+        "faq_id": example.faq_id,
+    }
+
+
 def score(pairs: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> Score:
     s = Score()
     for expect, got in pairs:
