@@ -1,14 +1,16 @@
 """The middleware onion every message passes through, outermost first.
 
 Each is `async def mw(call_next, msg, ctx) -> reply`. Together they drop the bot's
-own and repeated messages, resolve the sender's role, limit how fast one person
-can make the bot talk, and turn a handler's exception into one short apology.
+own messages, put the reply in the outbox, resolve the sender's role, limit how fast
+one person can make the bot talk, and turn a handler's exception into one short
+apology. Repeats are dropped before this, by the inbox (a message id is recorded
+once), and each message runs inside its own savepoint of the App's batch.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from datetime import timedelta
 
 from bot.messages import Incoming, Mention, Outgoing
@@ -33,25 +35,12 @@ async def drop_own(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
     return await call_next(msg, ctx)
 
 
-async def drop_repeated(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
-    """Record the message id (committed at once), dropping one seen before.
-
-    A message recorded but never marked handled (a crash mid-way) is replayed at
-    the next start, with `replay` set."""
-    if not ctx.data.get("replay") and not ctx.store.record_message(msg, ctx.now()):
-        log.info("dropped repeated message %s", msg.id)
-        return SKIP
-    return await call_next(msg, ctx)
-
-
-async def handle_atomically(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
-    """Everything one message causes is written in one transaction: the handler's
-    changes, the reply in the outbox, and the mark that it was handled."""
-    with ctx.store.atomic():
-        reply = await call_next(msg, ctx)
-        if reply and reply is not SKIP:
-            await ctx.send(reply_to(msg, reply))
-        ctx.store.mark_handled(msg.id, ctx.now())
+async def queue_reply(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
+    """The handler's returned text goes to the outbox, in the same transaction as
+    everything else the message caused."""
+    reply = await call_next(msg, ctx)
+    if reply and reply is not SKIP:
+        await ctx.send(reply_to(msg, reply))
     return None
 
 
@@ -73,27 +62,31 @@ async def resolve_role(call_next: CallNext, msg: Incoming, ctx: Context) -> Repl
     return await call_next(msg, ctx)
 
 
+SENDERS_KEPT = 10_000  # the rate limiter remembers this many recent senders at most
+
+
 def rate_limit(per_minute: int) -> Middleware:
     """A resident draws at most `per_minute` replies a minute; past that the bot still
     handles every message (a report is still recorded and dispatched), it only stops
-    answering them one by one, after saying so once."""
-    recent: dict[str, deque] = defaultdict(deque)
-    warned: set[str] = set()
+    answering them one by one, after saying so once. Memory is bounded: a sender with
+    nothing in the last minute is forgotten, and only the newest SENDERS_KEPT are kept."""
+    recent: OrderedDict[str, tuple[deque, bool]] = OrderedDict()  # sender -> (times, warned)
 
     async def limit(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
         reply = await call_next(msg, ctx)
         if ctx.role is not Role.resident or not reply or reply is SKIP:
             return reply
-        now, window = ctx.now(), recent[msg.sender.id]
+        now = ctx.now()
+        window, warned = recent.pop(msg.sender.id, None) or (deque(), False)
         while window and now - window[0] > timedelta(minutes=1):
             window.popleft()
         if len(window) >= per_minute:
-            if msg.sender.id in warned:
-                return SKIP
-            warned.add(msg.sender.id)
-            return SLOW_DOWN
-        warned.discard(msg.sender.id)
+            recent[msg.sender.id] = (window, True)
+            return SKIP if warned else SLOW_DOWN
         window.append(now)
+        recent[msg.sender.id] = (window, False)
+        while len(recent) > SENDERS_KEPT:
+            recent.popitem(last=False)
         return reply
 
     return limit
@@ -113,8 +106,7 @@ def default_chain(per_minute: int) -> list[Middleware]:
     return [
         log_incoming,
         drop_own,
-        drop_repeated,
-        handle_atomically,
+        queue_reply,
         resolve_role,
         rate_limit(per_minute),
         capture_errors,

@@ -171,5 +171,28 @@ def m004_pending_confirms(db: Database) -> None:
     db["pending_confirms"].create_index(["conversation_id", "sender_id"], unique=True)
 
 
+@migrations()
+def m005_inbox(db: Database) -> None:
+    """The inbox: a message's id is recorded when it arrives, its payload when fetched,
+    and handling reads from here; the seen-messages table it replaces is moved in.
+    Outbox rows name the message that caused them."""
+    db.execute(
+        "create table inbox (seq integer primary key autoincrement, id text not null unique, "
+        "received_at text not null, conversation text, payload text, handled_at text, "
+        "outcome text)"
+    )
+    db.execute("create index inbox_waiting on inbox (seq) where handled_at is null")
+    db.execute("create index inbox_handled on inbox (handled_at)")
+    db.execute(
+        "insert into inbox (id, received_at, conversation, payload, handled_at) "
+        "select id, received_at, conversation, payload, handled_at from messages order by rowid"
+    )
+    db["messages"].drop()
+    db["outbox"].add_column("cause", str)
+    db.execute(
+        "create index outbox_unsent on outbox (id) where sent_at is null and given_up_at is null"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

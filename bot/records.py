@@ -66,6 +66,7 @@ class OutboxItem(BaseModel):
     out: Outgoing
     attempts: int
     next_attempt_at: datetime | None = None
+    cause: str | None = None  # the message whose handling queued it
 
     def due(self, now: datetime) -> bool:
         return self.next_attempt_at is None or self.next_attempt_at <= now

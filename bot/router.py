@@ -58,6 +58,7 @@ class Context:
     services: dict[str, Any] = field(default_factory=dict)
     role: Role = Role.resident
     data: dict[str, Any] = field(default_factory=dict)
+    cause: str | None = None  # the message being handled: its outbox rows name it
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -68,7 +69,7 @@ class Context:
         Group messages never carry a phone number in full."""
         if out.conversation.is_group:
             out = out.model_copy(update={"text": mask_phones(out.text)})
-        self.store.enqueue(out, self.now())
+        self.store.enqueue(out, self.now(), self.cause)
         log.info("queued to %s: %s", out.conversation.label(), out.text[:80])
 
     async def tell(self, conversation: Conversation, text: str, *mentions: Mention) -> None:

@@ -1,16 +1,19 @@
-"""The bot's memory on disk: a facade over one SQLite file (sqlite-utils).
+"""The bot's memory on disk: a facade over one SQLite file.
 
-Handlers call intention-named methods; none of them sees a table or SQL. Every
-change of a ticket's state also writes a ticket event (who, what, when).
+Handlers call intention-named methods; none of them sees a table or SQL. The schema
+is sqlite-utils migrations (`bot.migrations`); the hot path is plain SQL (`bot.sql`).
+
+Two tables carry every message through: the **inbox**, where a message's id is
+written as soon as the gateway sees it (its payload as soon as it is fetched), and
+the **outbox**, where everything the bot must send is written before it is sent.
+The service records (tickets, workers, waits, complaints) are in `bot.store_service`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,32 +21,34 @@ from sqlite_utils import Database
 
 from bot import migrations
 from bot.messages import Conversation, Incoming, Mention, Outgoing
-from bot.records import (
-    OPEN_STATES,
-    NewTicket,
-    OutboxItem,
-    PendingReport,
-    Ticket,
-    TicketEvent,
-    UnsureMessage,
-)
+from bot.records import OutboxItem
+from bot.sql import Sql
+from bot.store_service import ServiceRecords, iso
 
 log = logging.getLogger(__name__)
 
-UNSURE_KEPT = 2000  # messages waiting for a label: the newest are kept
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
+KEEP_DAYS = 30  # handled messages and sent replies are kept this long, then pruned
 
 
-def _iso(when: datetime | None) -> str | None:
-    return when.isoformat() if when is not None else None
+def _storable(msg: Incoming) -> str | None:
+    """The message as JSON, or None (logged) when it cannot be written (a lone surrogate)."""
+    try:
+        text = msg.model_dump_json()
+        text.encode("utf-8")
+    except (ValueError, UnicodeError) as e:
+        log.warning("message %s cannot be stored, dropped: %s", msg.id, e)
+        return None
+    return text
 
 
-class Store:
+class Store(ServiceRecords):
     """All reads and writes the bot makes. Open with `Store.open(path)`."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self.db = db  # sqlite-utils, for migrations, the CLI and admin queries
+        self.sql = Sql(db.conn)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -60,338 +65,98 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        """All writes inside happen together or not at all (nests as savepoints)."""
-        with self.db.atomic():
-            yield
-
-    # Messages seen: dedupe and crash recovery.
-    def record_message(self, msg: Incoming, now: datetime) -> bool:
-        """Remember a message id; False if it was seen before."""
-        try:
-            self.db["messages"].insert(
-                {
-                    "id": msg.id,
-                    "conversation": msg.conversation.label(),
-                    "sender_id": msg.sender.id,
-                    "received_at": _iso(now),
-                    "handled_at": None,
-                    "payload": msg.model_dump_json(),
-                }
-            )
-        except sqlite3.IntegrityError:
-            return False
-        return True
-
-    def mark_handled(self, message_id: str, now: datetime) -> None:
-        self.db["messages"].update(message_id, {"handled_at": _iso(now)})
-
-    def unhandled_messages(self) -> list[Incoming]:
-        rows = self.db["messages"].rows_where("handled_at is null", order_by="rowid")
-        return [Incoming.model_validate_json(r["payload"]) for r in rows]
-
-    # Tickets.
-    def open_ticket(self, new: NewTicket, actor_role: str = "resident") -> tuple[Ticket, bool]:
-        """Store a ticket once per source message; returns (ticket, created)."""
-        existing = self._ticket_where("source_message_id = ?", [new.source_message_id])
-        if existing is not None:
-            return existing, False
-        with self.atomic():
-            row = new.model_dump()
-            row.update(
-                state="open",
-                created_at=_iso(new.created_at),
-                due_at=_iso(new.due_at),
-                updated_at=_iso(new.created_at),
-                urgent=int(new.urgent),
-            )
-            ticket_id = self.db["tickets"].insert(row).last_pk
-            self._event(ticket_id, new.created_at, new.reporter_id, actor_role, "opened", new.text)
-        return self.ticket(ticket_id), True
-
-    def ticket_for_message(self, message_id: str) -> Ticket | None:
-        return self._ticket_where("source_message_id = ?", [message_id])
-
-    def amend_address(
-        self, ticket_id: int, address: dict[str, str | None], at: datetime, actor_id: str
-    ) -> Ticket:
-        """The reporter told us more about where: keep what they add, log it."""
-        with self.atomic():
-            self.db["tickets"].update(ticket_id, {**address, "updated_at": _iso(at)})
-            detail = json.dumps(address, ensure_ascii=False)
-            self._event(ticket_id, at, actor_id, "resident", "address", detail)
-        return self.ticket(ticket_id)
-
-    def ticket(self, ticket_id: int) -> Ticket | None:
-        return self._ticket_where("id = ?", [ticket_id])
-
-    def assign_ticket(
-        self, ticket_id: int, worker_id: str, at: datetime, actor_id: str | None, role: str
-    ) -> Ticket:
-        with self.atomic():
-            self._set_state(ticket_id, "assigned", at, worker_id=worker_id)
-            self.db["workers"].update(worker_id, {"last_assigned_at": _iso(at)})
-            self._event(ticket_id, at, actor_id, role, "assigned", worker_id)
-        return self.ticket(ticket_id)
-
-    def accept_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
-        return self._step(ticket_id, "accepted", worker_id, at, owner=worker_id)
-
-    def arrive_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
-        return self._step(ticket_id, "arrived", worker_id, at)
-
-    def complete_ticket(self, ticket_id: int, worker_id: str, at: datetime, note: str) -> Ticket:
-        return self._step(ticket_id, "done", worker_id, at, note=note or None)
-
-    def open_tickets(self) -> list[Ticket]:
-        return self._tickets_where(f"state in {OPEN_STATES!r}", [])
-
-    def tickets_of_worker(self, worker_id: str) -> list[Ticket]:
-        return self._tickets_where(f"worker_id = ? and state in {OPEN_STATES!r}", [worker_id])
-
-    def open_tickets_of_reporter(self, reporter_id: str) -> list[Ticket]:
-        return self._tickets_where(f"reporter_id = ? and state in {OPEN_STATES!r}", [reporter_id])
-
-    def ticket_events(self, ticket_id: int) -> list[TicketEvent]:
-        rows = self.db["ticket_events"].rows_where("ticket_id = ?", [ticket_id], order_by="id")
-        return [TicketEvent.model_validate(r) for r in rows]
-
-    def _step(
+    # The inbox: every message the bot was given, from the moment it arrived.
+    def record_arrivals(
         self,
-        ticket_id: int,
-        state: str,
-        actor: str,
-        at: datetime,
-        owner: str | None = None,
-        **extra,
-    ) -> Ticket:
-        if owner is not None:
-            extra["worker_id"] = owner
+        arrived: Iterable[tuple[str, datetime]],
+        fetched: Iterable[tuple[str, Incoming | None]],
+        now: datetime,
+    ) -> None:
+        """Message ids as they arrived (a repeat is ignored), and the payloads fetched
+        since (None: not for the bot, or unreadable), in one transaction."""
+        payloads, dropped = [], []
+        for message_id, msg in fetched:
+            stored = _storable(msg) if msg is not None else None
+            if stored is None:
+                dropped.append((iso(now), "dropped" if msg is None else "unstorable", message_id))
+            else:
+                payloads.append((stored, msg.conversation.label(), message_id))  # type: ignore[union-attr]
         with self.atomic():
-            self._set_state(ticket_id, state, at, **extra)
-            self._event(ticket_id, at, actor, "worker", state, extra.get("note"))
-        return self.ticket(ticket_id)
-
-    def _set_state(self, ticket_id: int, state: str, at: datetime, **extra) -> None:
-        self.db["tickets"].update(ticket_id, {"state": state, "updated_at": _iso(at), **extra})
-
-    def _event(self, ticket_id, at, actor_id, role, action, detail=None) -> None:
-        log.info("ticket %s %s by %s (%s)", ticket_id, action, actor_id or "system", role)
-        self.db["ticket_events"].insert(
-            {
-                "ticket_id": ticket_id,
-                "at": _iso(at),
-                "actor_id": actor_id,
-                "actor_role": role,
-                "action": action,
-                "detail": detail,
-            }
-        )
-
-    def _ticket_where(self, where: str, args: list) -> Ticket | None:
-        found = self._tickets_where(where, args)
-        return found[0] if found else None
-
-    def _tickets_where(self, where: str, args: list) -> list[Ticket]:
-        return [
-            Ticket.model_validate(r)
-            for r in self.db["tickets"].rows_where(where, args, order_by="id")
-        ]
-
-    # Workers on duty and round-robin dispatch.
-    def sync_workers(self, workers: list) -> None:
-        """Add configured workers (on duty at first start); keep the duty state of known
-        ones; a worker no longer in the config gets no more tickets."""
-        with self.atomic():
-            ids = [w.id for w in workers]
-            gone = "id not in ({})".format(", ".join("?" * len(ids))) if ids else "1 = 1"
-            self.db.execute(f"update workers set on_duty = 0 where {gone}", ids)
-            for position, w in enumerate(workers):
-                row = {
-                    "id": w.id,
-                    "name": w.name,
-                    "team": w.team,
-                    "leader": int(w.leader),
-                    "position": position,
-                }
-                if self.db["workers"].count_where("id = ?", [w.id]):
-                    self.db["workers"].update(w.id, row)
-                else:
-                    self.db["workers"].insert({**row, "on_duty": 1, "last_assigned_at": None})
-
-    def set_on_duty(self, worker_id: str, on_duty: bool) -> None:
-        self.db["workers"].update(worker_id, {"on_duty": int(on_duty)})
-
-    def next_worker(self, team: str) -> str | None:
-        """The on-duty worker of a team who was assigned least recently (round robin)."""
-        rows = self.db["workers"].rows_where(
-            "team = ? and on_duty = 1",
-            [team],
-            order_by="last_assigned_at is not null, last_assigned_at, position",
-            limit=1,
-        )
-        row = next(iter(rows), None)
-        return row["id"] if row else None
-
-    # Addresses we asked for and are waiting on.
-    def hold_report(self, msg: Incoming, understanding: dict, expires_at: datetime) -> None:
-        with self.atomic():
-            self.db["pending_reports"].delete_where(
-                "group_id = ? and sender_id = ?", [msg.conversation.id, msg.sender.id]
+            self.sql.many(
+                "insert or ignore into inbox (id, received_at) values (?, ?)",
+                [(message_id, iso(at)) for message_id, at in arrived],
             )
-            self.db["pending_reports"].insert(
-                {
-                    "group_id": msg.conversation.id,
-                    "sender_id": msg.sender.id,
-                    "message_id": msg.id,
-                    "payload": msg.model_dump_json(),
-                    "understanding": json.dumps(understanding, ensure_ascii=False),
-                    "created_at": _iso(msg.time),
-                    "expires_at": _iso(expires_at),
-                }
+            self.sql.many(
+                "update inbox set payload = ?, conversation = ? "
+                "where id = ? and payload is null and handled_at is null",
+                payloads,
+            )
+            self.sql.many(
+                "update inbox set handled_at = ?, outcome = ? where id = ? and handled_at is null",
+                dropped,
             )
 
-    def pending_report(self, group_id: str, sender_id: str) -> PendingReport | None:
-        rows = self.db["pending_reports"].rows_where(
-            "group_id = ? and sender_id = ?", [group_id, sender_id]
+    def ready_messages(self, limit: int) -> list[Incoming]:
+        """Waiting messages in arrival order, up to the first whose payload is not here
+        yet: it may belong to the same conversation as a later one."""
+        rows = self.sql.all(
+            "select payload from inbox where handled_at is null order by seq limit ?", [limit]
         )
-        return next((self._pending(r) for r in rows), None)
+        ready = []
+        for row in rows:
+            if row["payload"] is None:
+                break
+            ready.append(Incoming.model_validate_json(row["payload"]))
+        return ready
 
-    def expired_reports(self, now: datetime) -> list[PendingReport]:
-        rows = self.db["pending_reports"].rows_where("expires_at <= ?", [_iso(now)], order_by="id")
-        return [self._pending(r) for r in rows]
-
-    def drop_pending(self, pending_id: int) -> None:
-        self.db["pending_reports"].delete(pending_id)
-
-    @staticmethod
-    def _pending(row: dict) -> PendingReport:
-        return PendingReport(
-            id=row["id"],
-            message=Incoming.model_validate_json(row["payload"]),
-            understanding=json.loads(row["understanding"]),
-            created_at=row["created_at"],
-            expires_at=row["expires_at"],
+    def unfetched_messages(self) -> list[str]:
+        """Ids recorded whose payload never came (the bot stopped before fetching it)."""
+        rows = self.sql.all(
+            "select id from inbox where handled_at is null and payload is null order by seq"
         )
+        return [r["id"] for r in rows]
 
-    # Messages that may be reports: the bot asked whether to report, and waits.
-    def hold_confirm(self, msg: Incoming, expires_at: datetime) -> None:
-        """Remember the message asked about (one per person and chat: the newest)."""
-        key = [msg.conversation.id, msg.sender.id]
-        with self.atomic():
-            self.db["pending_confirms"].delete_where("conversation_id = ? and sender_id = ?", key)
-            self.db["pending_confirms"].insert(
-                {
-                    "conversation_id": msg.conversation.id,
-                    "sender_id": msg.sender.id,
-                    "message_id": msg.id,
-                    "payload": msg.model_dump_json(),
-                    "expires_at": _iso(expires_at),
-                }
-            )
-
-    def pending_confirm(
-        self, conversation_id: str, sender_id: str, now: datetime
-    ) -> Incoming | None:
-        """The message asked about, while the answer is still awaited."""
-        rows = self.db["pending_confirms"].rows_where(
-            "conversation_id = ? and sender_id = ? and expires_at > ?",
-            [conversation_id, sender_id, _iso(now)],
-        )
-        row = next(iter(rows), None)
-        return Incoming.model_validate_json(row["payload"]) if row else None
-
-    def drop_confirm(self, conversation_id: str, sender_id: str) -> None:
-        self.db["pending_confirms"].delete_where(
-            "conversation_id = ? and sender_id = ?", [conversation_id, sender_id]
+    def mark_handled(self, message_id: str, now: datetime, outcome: str | None = None) -> None:
+        self.sql.run(
+            "update inbox set handled_at = ?, outcome = ? where id = ?",
+            [iso(now), outcome, message_id],
         )
 
-    def drop_expired_confirms(self, now: datetime) -> None:
-        self.db["pending_confirms"].delete_where("expires_at <= ?", [_iso(now)])
+    def is_handled(self, message_id: str) -> bool:
+        return bool(self.sql.value("select handled_at from inbox where id = ?", [message_id]))
 
-    # Complaints: every one recorded.
-    def record_complaint(self, msg: Incoming) -> int:
-        table = self.db["complaints"]
-        table.insert(
-            {
-                "message_id": msg.id,
-                "at": _iso(msg.time),
-                "sender_id": msg.sender.id,
-                "sender_name": msg.sender.name,
-                "conversation": msg.conversation.label(),
-                "text": msg.text,
-            },
-            ignore=True,
-        )
-        return next(table.rows_where("message_id = ?", [msg.id]))["id"]
-
-    # Messages the readers were unsure of: an admin labels them into the corpus.
-    def record_unsure(self, msg: Incoming, guess: dict, reason: str) -> None:
-        """Keep one (the newest UNSURE_KEPT; older ones go, labelled or not)."""
-        table = self.db["unsure"]
-        table.insert(
-            {
-                "message_id": msg.id,
-                "at": _iso(msg.time),
-                "conversation": msg.conversation.label(),
-                "group_topic": msg.conversation.topic if msg.conversation.is_group else None,
-                "text": msg.text[:2000],
-                "guess": json.dumps(guess, ensure_ascii=False),
-                "reason": reason,
-                "labelled_at": None,
-            },
-            ignore=True,
-        )
-        self.db.execute(
-            "delete from unsure where id <= (select max(id) from unsure) - ?", [UNSURE_KEPT]
-        )
-
-    def unsure_messages(self, limit: int = 50, labelled: bool = False) -> list[UnsureMessage]:
-        where = None if labelled else "labelled_at is null"
-        rows = self.db["unsure"].rows_where(where, order_by="id desc", limit=limit)
-        return [UnsureMessage.model_validate({**r, "guess": json.loads(r["guess"])}) for r in rows]
-
-    def unsure_message(self, unsure_id: int) -> UnsureMessage | None:
-        rows = list(self.db["unsure"].rows_where("id = ?", [unsure_id]))
-        return (
-            UnsureMessage.model_validate({**rows[0], "guess": json.loads(rows[0]["guess"])})
-            if rows
-            else None
-        )
-
-    def mark_labelled(self, unsure_id: int, now: datetime) -> None:
-        self.db["unsure"].update(unsure_id, {"labelled_at": _iso(now)})
+    def waiting_count(self) -> int:
+        return self.sql.value("select count(*) from inbox where handled_at is null")
 
     # The outbox: every message the bot must send is here before it is sent.
-    def enqueue(self, out: Outgoing, now: datetime) -> int:
-        return (
-            self.db["outbox"]
-            .insert(
-                {
-                    "created_at": _iso(now),
-                    "conversation": out.conversation.model_dump_json(),
-                    "text": out.text,
-                    "mentions": json.dumps(
-                        [m.model_dump() for m in out.mentions], ensure_ascii=False
-                    ),
-                    "sent_at": None,
-                    "attempts": 0,
-                    "last_error": None,
-                }
-            )
-            .last_pk
+    def enqueue(self, out: Outgoing, now: datetime, cause: str | None = None) -> int:
+        return self.sql.insert(
+            "outbox",
+            {
+                "created_at": iso(now),
+                "conversation": out.conversation.model_dump_json(),
+                "text": out.text,
+                "mentions": json.dumps([m.model_dump() for m in out.mentions], ensure_ascii=False),
+                "sent_at": None,
+                "attempts": 0,
+                "last_error": None,
+                "cause": cause,
+            },
         )
 
     def unsent(self, limit: int = 500) -> list[OutboxItem]:
         """Messages still to send, oldest first (given-up ones are left out)."""
-        where = "sent_at is null and given_up_at is null"
-        rows = self.db["outbox"].rows_where(where, order_by="id", limit=limit)
+        rows = self.sql.all(
+            "select id, attempts, next_attempt_at, conversation, text, mentions, cause "
+            "from outbox where sent_at is null and given_up_at is null order by id limit ?",
+            [limit],
+        )
         return [
             OutboxItem(
                 id=r["id"],
                 attempts=r["attempts"],
                 next_attempt_at=r["next_attempt_at"],
+                cause=r["cause"],
                 out=Outgoing(
                     conversation=Conversation.model_validate_json(r["conversation"]),
                     text=r["text"],
@@ -401,21 +166,39 @@ class Store:
             for r in rows
         ]
 
-    def mark_sent(self, outbox_id: int, now: datetime) -> None:
-        self.db["outbox"].update(outbox_id, {"sent_at": _iso(now)})
+    def mark_sent(self, outbox_ids: Iterable[int], now: datetime) -> None:
+        """Sent: in one transaction, however many (a crash before it sends them again)."""
+        with self.atomic():
+            self.sql.many(
+                "update outbox set sent_at = ? where id = ?", [(iso(now), i) for i in outbox_ids]
+            )
 
     def mark_send_failed(self, item: OutboxItem, error: str, now: datetime) -> bool:
         """Count a failed try and set the next; False once it is given up on."""
         attempts = item.attempts + 1
         give_up = attempts >= SEND_ATTEMPTS
         wait = timedelta(seconds=min(2**attempts, MAX_SEND_WAIT_SECONDS))
-        self.db["outbox"].update(
+        self.sql.update(
+            "outbox",
             item.id,
             {
                 "attempts": attempts,
                 "last_error": error[:500],
-                "next_attempt_at": _iso(now + wait),
-                "given_up_at": _iso(now) if give_up else None,
+                "next_attempt_at": iso(now + wait),
+                "given_up_at": iso(now) if give_up else None,
             },
         )
         return not give_up
+
+    def prune(self, now: datetime) -> None:
+        """Forget handled messages and sent replies older than KEEP_DAYS (a bounded file)."""
+        before = iso(now - timedelta(days=KEEP_DAYS))
+        with self.atomic():
+            self.sql.run(
+                "delete from inbox where handled_at is not null and handled_at < ?", [before]
+            )
+            self.sql.run(
+                "delete from outbox where (sent_at is not null and sent_at < ?) "
+                "or (given_up_at is not null and given_up_at < ?)",
+                [before, before],
+            )

@@ -11,7 +11,7 @@ from typing import Any
 from bot.config import Config
 from handlers import admin, basics, dispatch, faq, fault_reports, outages
 from handlers.nlu import Understander
-from handlers.nlu.live import LiveKnowledge
+from handlers.nlu.live import LiveKnowledge, load_all
 
 ROUTERS = [
     basics.router,
@@ -25,6 +25,7 @@ ROUTERS = [
 
 def make_services(config: Config) -> dict[str, Any]:
     """What handlers share for the life of the bot: the understanding and the knowledge base."""
-    understander = Understander(config)
-    knowledge = LiveKnowledge(config.kb.dir, understander)
+    loaded = load_all(config.kb.dir)  # a broken kb/ at start is fatal: file:line
+    understander = Understander(config, rules=loaded.rules)
+    knowledge = LiveKnowledge(config.kb.dir, understander, loaded=loaded)
     return {"understander": understander, "knowledge": knowledge}

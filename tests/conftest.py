@@ -72,8 +72,16 @@ def to_group(sent: list[Outgoing], topic: str) -> list[Outgoing]:
     return [o for o in sent if o.conversation.is_group and o.conversation.topic == topic]
 
 
-async def start_bot(config: Config, services: dict, db_path: Path, clock: ManualClock) -> Bot:
+async def start_bot(
+    config: Config,
+    services: dict,
+    db_path: Path,
+    clock: ManualClock,
+    known: list | None = None,
+) -> Bot:
+    """A bot on `db_path`; `known` are messages its gateway can fetch again by id."""
     gw = MemoryGateway(clock)
+    gw.known.update({m.id: m for m in known or []})
     app = App(config, gw, clock, services=dict(services), db_path=db_path)
     await app.start(background=False)
     return Bot(app, gw, clock)

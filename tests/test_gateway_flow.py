@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from bot.gateways.flow import Backoff, Lanes, Link, SeenIds, SharedFetches, Tasks
+from bot.gateways.flow import Backoff, Link, SeenIds, SharedFetches, Tasks
 from bot.gateways.mentions import SEPARATOR, strip_mention, with_mentions
 from bot.messages import Conversation, Mention, Outgoing
 
@@ -114,14 +114,6 @@ def test_seen_ids_answer_once_per_id_and_forget_the_oldest_past_the_limit():
     assert [seen.add(i) for i in ("b", "a")] == [False, True]
 
 
-def test_a_forgotten_id_counts_as_new_again():
-    seen = SeenIds(limit=10)
-    seen.add("m1")
-    seen.forget("m1")
-    seen.forget("never-seen")
-    assert seen.add("m1") is True
-
-
 # -- SharedFetches ------------------------------------------------------------------------
 
 
@@ -201,114 +193,13 @@ async def test_a_value_written_during_the_fetch_wins_over_the_fetched_one(tasks:
     assert await get == "renamed by an event"
 
 
-# -- Lanes ---------------------------------------------------------------------------------
+async def test_only_the_most_recently_used_values_are_kept(tasks: Tasks):
+    async def fetch(key: str) -> str:
+        return key.upper()
 
-
-async def taken(handled: asyncio.Queue[str], count: int) -> list[str]:
-    """The first `count` ids a handler put in `handled`, in order."""
-    async with asyncio.timeout(5):
-        return [await handled.get() for _ in range(count)]
-
-
-def lanes(
-    tasks: Tasks,
-    handle: Callable[[str], Awaitable[None]],
-    prepare: Callable[[str], Awaitable[str | None]] | None = None,
-    limit: int = 32,
-) -> Lanes[str]:
-    """Messages are their ids; the lane is the id's first letter ("a1" and "a2" share one)."""
-
-    async def as_is(message_id: str) -> str:
-        return message_id
-
-    running = Lanes(prepare or as_is, lambda m: m[0], handle, limit=limit, tasks=tasks)
-    tasks.spawn(running.run(), "lanes")
-    return running
-
-
-async def test_one_lane_keeps_its_order_while_other_lanes_go_ahead(tasks: Tasks):
-    handled, b1_done = asyncio.Queue(), asyncio.Event()
-
-    async def handle(message_id: str) -> None:
-        if message_id == "a1":
-            await b1_done.wait()  # a1 finishes only after b1, which came later
-        await handled.put(message_id)
-        if message_id == "b1":
-            b1_done.set()
-
-    pipeline = lanes(tasks, handle)
-    for message_id in ("a1", "a2", "b1"):
-        pipeline.put(message_id)
-
-    assert await taken(handled, 3) == ["b1", "a1", "a2"]
-
-
-async def test_lanes_are_joined_in_arrival_order_whichever_prepare_finishes_first(
-    tasks: Tasks,
-):
-    handled, a1_gate, a2_prepared = asyncio.Queue(), asyncio.Event(), asyncio.Event()
-
-    async def prepare(message_id: str) -> str:
-        if message_id == "a1":
-            await a1_gate.wait()  # a slow payload fetch
-        else:
-            a2_prepared.set()
-        return message_id
-
-    pipeline = lanes(tasks, handled.put, prepare)
-    pipeline.put("a1")
-    pipeline.put("a2")
-    await a2_prepared.wait()
-    a1_gate.set()
-
-    assert await taken(handled, 2) == ["a1", "a2"]
-
-
-async def test_no_more_than_limit_messages_are_taken_at_once(tasks: Tasks):
-    handled, prepared, gate, two_in = asyncio.Queue(), [], asyncio.Event(), asyncio.Event()
-
-    async def prepare(message_id: str) -> str:
-        prepared.append(message_id)
-        return message_id
-
-    async def handle(message_id: str) -> None:
-        if len(prepared) == 2:
-            two_in.set()
-        await gate.wait()
-        await handled.put(message_id)
-
-    pipeline = lanes(tasks, handle, prepare, limit=2)
-    for message_id in ("a1", "b1", "c1"):
-        pipeline.put(message_id)
-    await two_in.wait()  # an unbounded pipeline would have prepared c1 before this returns
-
-    assert prepared == ["a1", "b1"]
-    gate.set()
-    assert sorted(await taken(handled, 3)) == ["a1", "b1", "c1"]
-
-
-async def test_a_failing_message_is_logged_and_its_lane_goes_on(tasks: Tasks, caplog):
-    handled = asyncio.Queue()
-
-    async def prepare(message_id: str) -> str | None:
-        if message_id == "b1":
-            raise LookupError("payload gone")
-        return None if message_id == "c1" else message_id
-
-    async def handle(message_id: str) -> None:
-        if message_id == "a1":
-            raise RuntimeError("handler bug")
-        await handled.put(message_id)
-
-    pipeline = lanes(tasks, handle, prepare)
-    for message_id in ("a1", "b1", "c1", "b2", "a2"):
-        pipeline.put(message_id)
-
-    assert sorted(await taken(handled, 2)) == ["a2", "b2"]
-    logged = sorted(r.getMessage() for r in caplog.records)
-    assert logged == ["handling message a1 failed", "preparing message b1 failed"], (
-        "c1 was dropped quietly: prepare gave None"
-    )
+    cache = SharedFetches(fetch, tasks, limit=2)
+    assert [await cache.get(k) for k in ("a", "b", "a", "c")] == ["A", "B", "A", "C"]
+    assert list(cache.values) == ["a", "c"], "b was the least recently used"
 
 
 # -- mentions ------------------------------------------------------------------------------

@@ -64,14 +64,46 @@ async def test_message_recorded_but_not_handled_is_replayed_at_start(
 ):
     first = await start_bot(base_config, shared_services, db_path, clock)
     msg = first.gw.message("3栋停电了", sender="r1", group=GROUP, message_id="wx-crash")
-    first.store.record_message(msg, clock.now())  # the crash came right after this
-    await first.app.stop()
+    first.store.record_arrivals([(msg.id, clock.now())], [(msg.id, msg)], clock.now())
+    await first.app.stop()  # the crash came right after the message was recorded
 
     second = await start_bot(base_config, shared_services, db_path, clock)
     try:
         assert second.store.db["tickets"].count == 1
         assert to_group(second.gw.sent, GROUP) and to_person(second.gw.sent, LI)
         assert await second.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-crash") == []
+    finally:
+        await second.app.stop()
+
+
+async def test_an_id_recorded_before_its_payload_is_fetched_again_at_start(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    msg = first.gw.message("3栋停电了", sender="r1", group=GROUP, message_id="wx-early")
+    first.store.record_arrivals([(msg.id, clock.now())], [], clock.now())
+    await first.app.stop()  # the crash came before the payload was fetched
+
+    second = await start_bot(base_config, shared_services, db_path, clock, known=[msg])
+    try:
+        assert second.gw.fetched == ["wx-early"]
+        assert second.store.db["tickets"].count == 1
+        assert to_group(second.gw.sent, GROUP) and to_person(second.gw.sent, LI)
+    finally:
+        await second.app.stop()
+
+
+async def test_an_id_that_cannot_be_fetched_again_is_dropped_not_retried_forever(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    first.store.record_arrivals([("wx-gone", clock.now())], [], clock.now())
+    await first.app.stop()
+
+    second = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        assert second.store.unfetched_messages() == []
+        assert second.store.waiting_count() == 0
     finally:
         await second.app.stop()
 

@@ -4,9 +4,8 @@
 - `Link`: connection generations; a request cut by a link's loss is tried again on the next.
 - `Backoff`: reconnect delays, doubling from a first retry up to a cap.
 - `SeenIds`: a bounded memory of message ids, against a service that repeats events.
-- `SharedFetches`: values fetched once per key; callers arriving meanwhile share the fetch.
-- `Lanes`: messages taken in arrival order, at most `limit` at once, prepared concurrently
-  and handled in arrival order within each lane (a conversation).
+- `SharedFetches`: values fetched once per key; callers arriving meanwhile share the fetch;
+  the most recently used `limit` kept.
 
 `bot.gateways.wechaty` is built from these; they are tested on their own in
 `tests/test_gateway_flow.py`.
@@ -128,10 +127,6 @@ class SeenIds:
             self._ids.popitem(last=False)
         return True
 
-    def forget(self, item_id: str) -> None:
-        """So that a repeat of it counts as new (its first handling failed)."""
-        self._ids.pop(item_id, None)
-
 
 class SharedFetches(Generic[K, T]):
     """`values` by key, each fetched once: callers arriving meanwhile await the same fetch.
@@ -139,93 +134,28 @@ class SharedFetches(Generic[K, T]):
     A caller that is cancelled does not cancel the fetch others wait for; the fetch runs
     under `tasks`, so it ends when they are cancelled. A failed fetch stores nothing, and
     the next `get` tries again. Anyone may write `values` (an event announcing a value).
+    Only the `limit` most recently used values are kept.
     """
 
-    def __init__(self, fetch: Callable[[K], Awaitable[T]], tasks: Tasks) -> None:
-        self.values: dict[K, T] = {}
+    def __init__(
+        self, fetch: Callable[[K], Awaitable[T]], tasks: Tasks, limit: int = 10_000
+    ) -> None:
+        self.values: OrderedDict[K, T] = OrderedDict()
+        self.limit = limit
         self._fetch = fetch
         self._tasks = tasks
         self._running: dict[K, asyncio.Task[T]] = {}
 
     async def get(self, key: K) -> T:
         if key in self.values:
+            self.values.move_to_end(key)
             return self.values[key]
         task = self._running.get(key)
         if task is None:
             task = self._running[key] = self._tasks.spawn(self._fetch(key), f"fetch-{key}")
             task.add_done_callback(lambda _: self._running.pop(key, None))
         value = await asyncio.shield(task)
-        return self.values.setdefault(key, value)  # a value written meanwhile wins
-
-
-class Lanes(Generic[T]):
-    """Message ids taken in arrival order, at most `limit` at once, each prepared then handled.
-
-    `prepare(id)` runs concurrently (a payload fetch) and gives the message, or None to
-    drop it. Messages then join their lane, `lane(message)`, in arrival order, whichever
-    prepare finished first, and each is handled after the earlier ones of its lane. A
-    failed `prepare` or `handle` is logged; its lane goes on. Run `run()` as a task,
-    then `put` ids.
-    """
-
-    def __init__(
-        self,
-        prepare: Callable[[str], Awaitable[T | None]],
-        lane: Callable[[T], str],
-        handle: Callable[[T], Awaitable[None]],
-        *,
-        limit: int,
-        tasks: Tasks,
-    ) -> None:
-        self._prepare, self._lane, self._handle = prepare, lane, handle
-        self._limit = limit
-        self._tasks = tasks
-        self._inbox: asyncio.Queue[str] = asyncio.Queue()
-        self._tails: dict[str, asyncio.Future[None]] = {}  # lane -> when its last message is done
-
-    def put(self, message_id: str) -> None:
-        self._inbox.put_nowait(message_id)
-
-    async def run(self) -> None:
-        """Start one task per id, in arrival order, while fewer than `limit` are running."""
-        slots = asyncio.Semaphore(self._limit)
-        placed = asyncio.get_running_loop().create_future()
-        resolve(placed)  # the first message has nobody before it
-        while True:
-            message_id = await self._inbox.get()
-            await slots.acquire()
-            # A message joins its lane only once the one before it has joined its own.
-            earlier, placed = placed, asyncio.get_running_loop().create_future()
-            task = self._tasks.spawn(self._one(message_id, earlier, placed), f"msg-{message_id}")
-            task.add_done_callback(lambda _: slots.release())
-
-    async def _one(
-        self, message_id: str, earlier: asyncio.Future[None], placed: asyncio.Future[None]
-    ) -> None:
-        try:
-            message = await self._prepared(message_id)
-            await earlier
-            if message is None:
-                return
-            lane = self._lane(message)
-            ahead = self._tails.get(lane)
-            mine = self._tails[lane] = asyncio.get_running_loop().create_future()
-        finally:
-            resolve(placed)
-        try:
-            if ahead is not None:
-                await ahead
-            await self._handle(message)
-        except Exception:
-            log.exception("handling message %s failed", message_id)
-        finally:
-            resolve(mine)
-            if self._tails.get(lane) is mine:
-                del self._tails[lane]
-
-    async def _prepared(self, message_id: str) -> T | None:
-        try:
-            return await self._prepare(message_id)
-        except Exception:
-            log.exception("preparing message %s failed", message_id)
-            return None
+        value = self.values.setdefault(key, value)  # a value written meanwhile wins
+        while len(self.values) > self.limit:
+            self.values.popitem(last=False)
+        return value

@@ -1,7 +1,8 @@
 """The test double: push a message in, get back everything the bot sent for it.
 
-No threads, no sleeps, no queue time-outs: `await gw.push(...)` runs the router
-to completion, and the app flushes its outbox through `send` before it returns.
+No threads, no sleeps, no queue time-outs: `await gw.push(...)` returns once the
+message is handled and the app has flushed its outbox through `send`. `known`
+stands for the service's memory of messages, which `fetch` reads after a restart.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class MemoryGateway(Gateway):
         self.sent: list[Outgoing] = []
         self.started = False
         self.fail_sends = False
+        self.known: dict[str, Incoming] = {}  # what `fetch` finds (a service's memory)
+        self.fetched: list[str] = []
 
     async def start(self) -> None:
         self.started = True
@@ -35,6 +38,10 @@ class MemoryGateway(Gateway):
         if self.fail_sends or not self.started:
             raise GatewayError("memory gateway is not accepting sends")
         self.sent.append(out)
+
+    async def fetch(self, message_id: str) -> Incoming | None:
+        self.fetched.append(message_id)
+        return self.known.get(message_id)
 
     async def push(self, text: str, **how: Any) -> list[Outgoing]:
         """Deliver one message (see `message` for who, where and what kind); return the replies."""

@@ -9,12 +9,15 @@ adds what that client lacks for a bot that must stay up for months:
 - a Ding -> dong watchdog that notices a silent server and reconnects;
 - an event loop that decodes each event on its own, logging and skipping a malformed one
   (upstream's loop ends at the first missing key);
-- an ordered, bounded message pipeline: payloads are fetched up to `in_flight` at once,
-  and messages of one conversation reach the bot in the order the service sent them.
-  An id seen once is not handled again (the App also records ids before handling); a
-  payload fetch cut by a reconnect is retried on the new connection, not dropped.
+- record on receipt: a message event's id goes to the inbox (`Inbox.arrived`) the
+  moment it is read off the stream, before its payload is asked for; payloads are then
+  fetched up to `in_flight` at once and handed over as they come (`Inbox.prepared`).
+  The App writes both to disk and keeps the order (see bot.app). An id seen once is not
+  fetched again; a payload fetch cut by a reconnect is retried on the new connection,
+  and after a restart `fetch(id)` asks the service again for one never fetched.
+- bounded memory: the name and topic caches keep the most recently used entries.
 
-The transport-free parts of that (back-off, lanes, shared fetches, the seen ids) are in
+The transport-free parts of that (back-off, shared fetches, the seen ids) are in
 `bot.gateways.flow`; the `@Name` + U+2005 mention text is in `bot.gateways.mentions`.
 Transport objects become `Incoming` here and nowhere else.
 """
@@ -43,7 +46,7 @@ from wechaty_puppet_service import PuppetService
 
 from bot.config import Config
 from bot.gateways.base import Gateway, GatewayError
-from bot.gateways.flow import Backoff, Lanes, Link, SeenIds, SharedFetches, Tasks, resolve
+from bot.gateways.flow import Backoff, Link, SeenIds, SharedFetches, Tasks, resolve
 from bot.gateways.mentions import strip_mention, with_mentions
 from bot.messages import Conversation, Incoming, Kind, Outgoing, Person
 
@@ -76,8 +79,9 @@ class Timing:
     first_retry: float = 0.5
     max_retry: float = 30.0
     send_wait: float = 15.0  # how long a send waits for a link before it fails
-    in_flight: int = 32  # messages fetched/handled at once
+    in_flight: int = 32  # payloads fetched at once
     seen_ids: int = 10_000  # how many message ids are remembered against repeats
+    names: int = 10_000  # (room, member) names remembered, the most recently used
 
 
 def parse_endpoint(endpoint: str) -> tuple[str, int]:
@@ -203,17 +207,11 @@ class WechatyGateway(Gateway):
         self._backoff = Backoff(timing.first_retry, timing.max_retry)
         self._dong: asyncio.Future[None] | None = None
         self._seen = SeenIds(timing.seen_ids)
-        self._lanes = Lanes(
-            self._incoming,
-            lambda msg: msg.conversation.id,
-            self.deliver,
-            limit=timing.in_flight,
-            tasks=self._tasks,
-        )
+        self._to_fetch: asyncio.Queue[str] = asyncio.Queue()
         # room id -> topic, kept current by room-topic events
-        self._topics = SharedFetches(self._fetch_topic, self._tasks)
+        self._topics = SharedFetches(self._fetch_topic, self._tasks, limit=timing.names)
         # (room id or "", contact id) -> the name people see there
-        self._names = SharedFetches(self._fetch_name, self._tasks)
+        self._names = SharedFetches(self._fetch_name, self._tasks, limit=timing.names)
 
     @classmethod
     def from_config(
@@ -237,7 +235,8 @@ class WechatyGateway(Gateway):
             self._puppet.on(event, listener)
         first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tasks.spawn(self._stay_connected(first), "wechaty-link")
-        self._tasks.spawn(self._lanes.run(), "wechaty-pump")
+        for n in range(self.timing.in_flight):
+            self._tasks.spawn(self._fetch_forever(), f"wechaty-fetch-{n}")
         try:
             await first
         except BaseException:
@@ -283,6 +282,7 @@ class WechatyGateway(Gateway):
             if not puppet.started.done():
                 _raise_from(run, f"no answer from {self.endpoint}")
             self._link.connected()
+            self._backoff.reset()  # connected: the next loss is retried quickly again
             log.info("connected to the puppet service at %s", self.endpoint)
             resolve(first)
             await self._watch(run)
@@ -300,7 +300,6 @@ class WechatyGateway(Gateway):
             done, _ = await asyncio.wait({run}, timeout=self.timing.ding_every)
             if done or not await self._ding():
                 return
-            self._backoff.reset()  # the link is healthy: after it, the first retry comes quick
 
     async def _ding(self) -> bool:
         assert self._puppet is not None
@@ -359,21 +358,34 @@ class WechatyGateway(Gateway):
             del names[key]
 
     def _accept(self, message_id: str) -> None:
-        """A message event: queue its id once, however often the service sends it."""
+        """A message event: its id to the inbox at once, then its payload to fetch; once,
+        however often the service sends it."""
         if self._seen.add(message_id):
-            self._lanes.put(message_id)
+            self._inbox().arrived(message_id)
+            self._to_fetch.put_nowait(message_id)
         else:
             log.debug("message %s already seen", message_id)
 
     # -- messages in -----------------------------------------------------------------------
 
+    async def _fetch_forever(self) -> None:
+        """One of `in_flight` fetchers: payloads, converted, handed to the inbox."""
+        while True:
+            message_id = await self._to_fetch.get()
+            self._inbox().prepared(message_id, await self._incoming(message_id))
+
+    async def fetch(self, message_id: str) -> Incoming | None:
+        """A message recorded before a restart but never fetched: ask the service again."""
+        return await self._incoming(message_id)
+
     async def _incoming(self, message_id: str) -> Incoming | None:
         """The message as an Incoming; None if it is not for the bot or cannot be read."""
         try:
             return await self._convert(message_id)
+        except asyncio.CancelledError:
+            raise
         except Exception as e:
             log.warning("dropping message %s: %s", message_id, e)
-            self._seen.forget(message_id)  # let a repeat of it try again
             return None
 
     async def _convert(self, message_id: str) -> Incoming | None:
@@ -431,11 +443,12 @@ class WechatyGateway(Gateway):
             return ""
 
     async def _fetch_name(self, key: tuple[str, str]) -> str:
+        """In a room, one call: the member's alias there, else the name it carries."""
         room_id, contact_id = key
         if room_id:
             member = await self._call(lambda p: p.room_member_payload(room_id, contact_id))
-            if member.room_alias:
-                return member.room_alias
+            if member.room_alias or member.name:
+                return member.room_alias or member.name
         contact = await self._call(lambda p: p.contact_payload(contact_id))
         return contact.name
 

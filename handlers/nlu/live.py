@@ -121,11 +121,17 @@ def load_all(kb_dir: Path, before: Loaded | None = None) -> Loaded:
 class LiveKnowledge:
     """The knowledge base in use, its reloads and its retraining."""
 
-    def __init__(self, kb_dir: Path, understander: Understander, retrain: bool = True) -> None:
+    def __init__(
+        self,
+        kb_dir: Path,
+        understander: Understander,
+        retrain: bool = True,
+        loaded: Loaded | None = None,
+    ) -> None:
         self.dir = Path(kb_dir)
         self.understander = understander
         self.retrain = retrain
-        self.loaded = load_all(self.dir)  # at start a broken kb/ is fatal: file:line
+        self.loaded = loaded or load_all(self.dir)  # at start a broken kb/ is fatal: file:line
         self.fingerprint = fingerprint(self.dir)
         self.rejected: object = None
         self.training: subprocess.Popen[str] | None = None

@@ -184,8 +184,15 @@ def _read_homophones(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _compile_all(vocab: Vocabulary) -> list[str]:
+    """Every line expanded and compiled: a list at once (the usual, quick case), line by
+    line only for a list that fails, to name the line."""
     problems = []
     for name, lines in vocab.lists.items():
+        try:
+            re.compile(alt([vocab._expand(line.text, (name,)) for line in lines]))
+            continue
+        except (WordsError, re.error):
+            pass
         for line in lines:
             try:
                 re.compile(vocab._expand(line.text, (name,)))
