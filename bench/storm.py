@@ -29,7 +29,6 @@ import gc
 import platform
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
