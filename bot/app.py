@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
@@ -44,6 +45,8 @@ Tick = Callable[[Context], Any]
 BATCH = 64  # messages handled in one transaction at most
 LANES = 8  # conversations sent to at once
 OUTBOX_READ = 500  # outbox rows read per pass
+GROUP_WINDOW = 0.002  # seconds a commit waits for company when the bot is busy
+BUSY = 0.02  # commits this close together mean a storm
 
 
 class App:
@@ -87,6 +90,7 @@ class App:
         self._wake_marker = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._passes_started = self._passes_done = 0  # passes over the outbox
+        self._last_commit = 0.0  # time.monotonic() of the last group commit's start
         self._pass_done = asyncio.Condition()
         self.failure: BaseException | None = None  # what stopped the handling loop
 
@@ -188,6 +192,7 @@ class App:
             while True:
                 await self._wake_handler.wait()
                 self._wake_handler.clear()
+                await self._gather(lambda: len(self._fetched) >= self.batch)
                 while await self._handle_some():
                     await asyncio.sleep(0)  # let arrivals and sends in between batches
         except BaseException as e:  # a crash: whoever waits on a message hears of it
@@ -310,7 +315,7 @@ class App:
                     await self._send_failed(item, e)
                     break
                 await self._mark_sent(item.id)
-                log.info("out %s: %s", item.out.conversation.label(), item.out.text[:80])
+                log.debug("out %s: %s", item.out.conversation.label(), item.out.text[:80])
                 sent += 1
         return sent
 
@@ -334,6 +339,7 @@ class App:
         while True:
             await self._wake_marker.wait()
             self._wake_marker.clear()
+            await self._gather(lambda: len(self._marks) >= self.lanes)
             marks, self._marks = self._marks, []
             if not marks:
                 continue
@@ -347,6 +353,16 @@ class App:
                 continue
             for _, done in marks:
                 done.set_result(None)
+
+    async def _gather(self, enough: Callable[[], bool]) -> None:
+        """Group commit: while commits come close together (a storm), wait a moment for
+        more work to join the next one, unless there is enough already; when quiet, go
+        at once, so a lone message waits for nothing."""
+        now = time.monotonic()
+        busy = now - self._last_commit < BUSY
+        self._last_commit = now
+        if busy and not enough():
+            await asyncio.sleep(GROUP_WINDOW)
 
     # -- timers --------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ SLOW_DOWN = "您的消息比较多，我先不逐条回复了；报修照常登�
 
 
 async def log_incoming(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply:
-    log.info(
+    log.debug(
         "in %s from %s (%s): %s", msg.conversation.label(), msg.sender.id, msg.kind, msg.text[:80]
     )
     return await call_next(msg, ctx)

@@ -70,7 +70,7 @@ class Context:
         if out.conversation.is_group:
             out = out.model_copy(update={"text": mask_phones(out.text)})
         self.store.enqueue(out, self.now(), self.cause)
-        log.info("queued to %s: %s", out.conversation.label(), out.text[:80])
+        log.debug("queued to %s: %s", out.conversation.label(), out.text[:80])
 
     async def tell(self, conversation: Conversation, text: str, *mentions: Mention) -> None:
         await self.send(Outgoing(conversation=conversation, text=text, mentions=mentions))

@@ -135,7 +135,7 @@ class ServiceRecords:
         action: str,
         detail: str | None = None,
     ) -> None:
-        log.info("ticket %s %s by %s (%s)", ticket_id, action, actor_id or "system", role)
+        log.debug("ticket %s %s by %s (%s)", ticket_id, action, actor_id or "system", role)
         self.sql.run(
             "insert into ticket_events (ticket_id, at, actor_id, actor_role, action, detail) "
             "values (?, ?, ?, ?, ?, ?)",

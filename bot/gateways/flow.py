@@ -118,6 +118,9 @@ class SeenIds:
         self.limit = limit
         self._ids: OrderedDict[str, None] = OrderedDict()
 
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._ids
+
     def add(self, item_id: str) -> bool:
         """Remember `item_id`; False if it was already remembered."""
         if item_id in self._ids:

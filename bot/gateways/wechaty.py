@@ -56,6 +56,7 @@ TOKEN_ENV = "WECHATY_PUPPET_SERVICE_TOKEN"
 ENDPOINT_ENV = "WECHATY_PUPPET_SERVICE_ENDPOINT"
 QR_PAGE = "https://wechaty.js.org/qrcode/"
 _LIBRARY_LOGGERS = ("PuppetService", "WechatyPuppetServiceConfig", "WechatyPuppet.Schema.Base")
+_CHATTY_LOGGERS = ("hpack", "h2", "grpclib")
 # A call failing with one of these means the link is gone: wait for the next one and retry.
 _LINK_ERRORS = (ConnectionError, StreamTerminatedError, OSError, WechatyPuppetError)
 _KINDS = {
@@ -207,6 +208,8 @@ class WechatyGateway(Gateway):
         self._backoff = Backoff(timing.first_retry, timing.max_retry)
         self._dong: asyncio.Future[None] | None = None
         self._seen = SeenIds(timing.seen_ids)
+        self._own = SeenIds(timing.seen_ids)  # ids of messages the bot sent
+        self._sending: set[asyncio.Future[None]] = set()  # sends not returned yet
         self._to_fetch: asyncio.Queue[str] = asyncio.Queue()
         # room id -> topic, kept current by room-topic events
         self._topics = SharedFetches(self._fetch_topic, self._tasks, limit=timing.names)
@@ -359,7 +362,10 @@ class WechatyGateway(Gateway):
 
     def _accept(self, message_id: str) -> None:
         """A message event: its id to the inbox at once, then its payload to fetch; once,
-        however often the service sends it."""
+        however often the service sends it. The bot's own messages echoed back are not
+        messages to it: known by the id their send returned."""
+        if message_id in self._own:
+            return
         if self._seen.add(message_id):
             self._inbox().arrived(message_id)
             self._to_fetch.put_nowait(message_id)
@@ -372,6 +378,11 @@ class WechatyGateway(Gateway):
         """One of `in_flight` fetchers: payloads, converted, handed to the inbox."""
         while True:
             message_id = await self._to_fetch.get()
+            if self._sending:  # the echo of a send may come before the send returns
+                await asyncio.wait(set(self._sending), timeout=self.timing.send_wait)
+            if message_id in self._own:
+                self._inbox().prepared(message_id, None)
+                continue
             self._inbox().prepared(message_id, await self._incoming(message_id))
 
     async def fetch(self, message_id: str) -> Incoming | None:
@@ -465,7 +476,17 @@ class WechatyGateway(Gateway):
                         m.name or await self._name(m.id, conversation_id) for m in out.mentions
                     ]
                     text, mention_ids = with_mentions(out, names), out.mention_ids
-                await self._call(lambda p: p.message_send_text(conversation_id, text, mention_ids))
+                returned = asyncio.get_running_loop().create_future()
+                self._sending.add(returned)
+                try:
+                    sent_id = await self._call(
+                        lambda p: p.message_send_text(conversation_id, text, mention_ids)
+                    )
+                    if sent_id:  # WeChat echoes our own message back as an event: skip it
+                        self._own.add(sent_id)
+                finally:
+                    self._sending.discard(returned)
+                    returned.set_result(None)
         except GatewayError:
             raise
         except TimeoutError:
@@ -519,9 +540,13 @@ def _time(timestamp: int) -> datetime:
 
 
 def _adopt_library_loggers() -> None:
-    """The wechaty loggers print to stderr on their own; route them through ours instead."""
+    """The wechaty loggers print to stderr on their own; route them through ours instead.
+    The HTTP/2 and gRPC layers log every frame at DEBUG: keep them at WARNING, even when
+    the bot logs at DEBUG (and their debug calls then cost next to nothing)."""
     for name in _LIBRARY_LOGGERS:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
         logger.setLevel(logging.NOTSET)
+    for name in _CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
