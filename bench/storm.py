@@ -114,6 +114,7 @@ async def in_process(
         async def send(self, out: Outgoing) -> None:
             timings.replied(out.conversation.id, out.mention_ids)
 
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "station.toml"
     path.write_text(station_toml(GROUPS, folder / "bot.db", "127.0.0.1:1"), encoding="utf-8")
     config = load_config(path)
@@ -349,8 +350,10 @@ def main() -> None:
     ap.add_argument("--crash-messages", type=int, default=5_000)
     ap.add_argument("--kills", type=int, default=8)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--one-core", action="store_true", help="pin this process to one core")
     args = ap.parse_args()
-    os.sched_setaffinity(0, {0}) if args.mode == "inprocess" else None
+    if args.one_core:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(
         f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}, synchronous=FULL"

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,7 @@ Tick = Callable[[Context], Any]
 BATCH = 64  # messages handled in one transaction at most
 LANES = 8  # conversations sent to at once
 OUTBOX_READ = 500  # outbox rows read per pass
-GROUP_WINDOW = 0.002  # seconds a commit waits for company when the bot is busy
-BUSY = 0.02  # commits this close together mean a storm
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class App:
@@ -90,7 +88,7 @@ class App:
         self._wake_marker = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._passes_started = self._passes_done = 0  # passes over the outbox
-        self._last_commit = 0.0  # time.monotonic() of the last group commit's start
+        self._pruned: datetime | None = None
         self._pass_done = asyncio.Condition()
         self.failure: BaseException | None = None  # what stopped the handling loop
 
@@ -192,7 +190,6 @@ class App:
             while True:
                 await self._wake_handler.wait()
                 self._wake_handler.clear()
-                await self._gather(lambda: len(self._fetched) >= self.batch)
                 while await self._handle_some():
                     await asyncio.sleep(0)  # let arrivals and sends in between batches
         except BaseException as e:  # a crash: whoever waits on a message hears of it
@@ -246,8 +243,14 @@ class App:
                     self.store.mark_handled(msg.id, self.clock.now(), outcome="failed")
 
     async def tick(self) -> None:
-        """Run every router's timed jobs (address wait, reminders), then send."""
+        """Run every router's timed jobs (address wait, reminders), then send; once an
+        hour, forget what is older than the store keeps."""
         async with self._db:
+            assert self.store is not None
+            now = self.clock.now()
+            if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
+                self.store.prune(now)
+                self._pruned = now
             for router in self.dispatcher.routers:
                 for job in router.ticks:
                     ctx = self.context()
@@ -339,7 +342,6 @@ class App:
         while True:
             await self._wake_marker.wait()
             self._wake_marker.clear()
-            await self._gather(lambda: len(self._marks) >= self.lanes)
             marks, self._marks = self._marks, []
             if not marks:
                 continue
@@ -353,16 +355,6 @@ class App:
                 continue
             for _, done in marks:
                 done.set_result(None)
-
-    async def _gather(self, enough: Callable[[], bool]) -> None:
-        """Group commit: while commits come close together (a storm), wait a moment for
-        more work to join the next one, unless there is enough already; when quiet, go
-        at once, so a lone message waits for nothing."""
-        now = time.monotonic()
-        busy = now - self._last_commit < BUSY
-        self._last_commit = now
-        if busy and not enough():
-            await asyncio.sleep(GROUP_WINDOW)
 
     # -- timers --------------------------------------------------------------------------
 

@@ -185,3 +185,14 @@ async def test_crash_mid_handling_is_replayed_at_start_without_doubling(
         assert second.store.db["tickets"].count == 1
     finally:
         await second.app.stop()
+
+
+async def test_handled_messages_and_sent_replies_are_pruned_after_thirty_days(bot):
+    await bot.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-old")
+    bot.clock.advance(timedelta(days=31))
+    await bot.say("谢谢", sender="r1", group=GROUP, message_id="wx-new")
+    await bot.app.tick()
+    assert bot.store.sql.value("select count(*) from inbox where id = 'wx-old'") == 0
+    assert bot.store.sql.value("select count(*) from inbox where id = 'wx-new'") == 1
+    assert bot.store.sql.value("select count(*) from outbox") == 0, "old replies went too"
+    assert bot.store.db["tickets"].count == 1, "tickets are records, never pruned"
