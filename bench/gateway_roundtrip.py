@@ -37,8 +37,8 @@ warnings.filterwarnings("ignore", "'telnetlib' is deprecated", DeprecationWarnin
 from bot.app import App  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.gateways.wechaty import Timing, WechatyGateway  # noqa: E402
-from bot.messages import Incoming, Outgoing  # noqa: E402
 from tests.fake_puppet import FakePuppetService, FakeWeChat  # noqa: E402
+from tests.storm_harness import EchoInbox  # noqa: E402
 
 QUESTION = "电费怎么交"
 
@@ -149,11 +149,7 @@ async def wire(
 ) -> tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]:
     """How to start and stop the bot behind the gateway in this mode."""
     if mode == "echo":
-
-        async def echo(msg: Incoming) -> None:
-            await gateway.send(Outgoing(conversation=msg.conversation, text="收到"))
-
-        gateway.on_message(echo)
+        gateway.attach(EchoInbox(gateway))
         return gateway.start, gateway.stop
     config = load_config(ROOT / "config.example.toml")
     folder = tempfile.TemporaryDirectory()

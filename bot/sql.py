@@ -63,6 +63,16 @@ class Sql:
         return self.depth > 0
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """Writes that must not be split: inside a transaction already, they are part of
+        it (it rolls back whole, or the caller's savepoint does); outside, one of their own."""
+        if self.depth:
+            yield
+        else:
+            with self.atomic():
+                yield
+
+    @contextmanager
     def atomic(self) -> Iterator[None]:
         """All writes inside together or not at all; nested blocks are savepoints."""
         depth = self.depth

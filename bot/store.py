@@ -168,7 +168,7 @@ class Store(ServiceRecords):
 
     def mark_sent(self, outbox_ids: Iterable[int], now: datetime) -> None:
         """Sent: in one transaction, however many (a crash before it sends them again)."""
-        with self.atomic():
+        with self.sql.together():
             self.sql.many(
                 "update outbox set sent_at = ? where id = ?", [(iso(now), i) for i in outbox_ids]
             )

@@ -37,6 +37,7 @@ class ServiceRecords:
     sql: Sql
 
     def atomic(self) -> Any:
+        """A transaction, or a savepoint inside one: all inside happens or none of it."""
         return self.sql.atomic()
 
     # Tickets.
@@ -45,7 +46,7 @@ class ServiceRecords:
         existing = self.ticket_for_message(new.source_message_id)
         if existing is not None:
             return existing, False
-        with self.atomic():
+        with self.sql.together():
             row = new.model_dump()
             row.update(
                 state="open",
@@ -56,7 +57,7 @@ class ServiceRecords:
             )
             ticket_id = self.sql.insert("tickets", row)
             self._event(ticket_id, new.created_at, new.reporter_id, actor_role, "opened", new.text)
-        return self.ticket(ticket_id), True  # type: ignore[return-value]
+        return Ticket.model_validate({**row, "id": ticket_id}), True
 
     def ticket_for_message(self, message_id: str) -> Ticket | None:
         return self._ticket_where("source_message_id = ?", [message_id])
@@ -65,7 +66,7 @@ class ServiceRecords:
         self, ticket_id: int, address: dict[str, str | None], at: datetime, actor_id: str
     ) -> Ticket:
         """The reporter told us more about where: keep what they add, log it."""
-        with self.atomic():
+        with self.sql.together():
             self.sql.update("tickets", ticket_id, {**address, "updated_at": iso(at)})
             detail = json.dumps(address, ensure_ascii=False)
             self._event(ticket_id, at, actor_id, "resident", "address", detail)
@@ -77,7 +78,7 @@ class ServiceRecords:
     def assign_ticket(
         self, ticket_id: int, worker_id: str, at: datetime, actor_id: str | None, role: str
     ) -> Ticket:
-        with self.atomic():
+        with self.sql.together():
             self._set_state(ticket_id, "assigned", at, worker_id=worker_id)
             self.sql.update("workers", worker_id, {"last_assigned_at": iso(at)})
             self._event(ticket_id, at, actor_id, role, "assigned", worker_id)
@@ -118,7 +119,7 @@ class ServiceRecords:
     ) -> Ticket:
         if owner is not None:
             extra["worker_id"] = owner
-        with self.atomic():
+        with self.sql.together():
             self._set_state(ticket_id, state, at, **extra)
             self._event(ticket_id, at, actor, "worker", state, extra.get("note"))
         return self.ticket(ticket_id)  # type: ignore[return-value]
@@ -154,7 +155,7 @@ class ServiceRecords:
     def sync_workers(self, workers: list[Any]) -> None:
         """Add configured workers (on duty at first start); keep the duty state of known
         ones; a worker no longer in the config gets no more tickets."""
-        with self.atomic():
+        with self.sql.together():
             ids = [w.id for w in workers]
             gone = "id not in ({})".format(", ".join("?" * len(ids))) if ids else "1 = 1"
             self.sql.run(f"update workers set on_duty = 0 where {gone}", ids)
@@ -185,7 +186,7 @@ class ServiceRecords:
 
     # Addresses we asked for and are waiting on.
     def hold_report(self, msg: Incoming, understanding: dict, expires_at: datetime) -> None:
-        with self.atomic():
+        with self.sql.together():
             self.sql.run(
                 "delete from pending_reports where group_id = ? and sender_id = ?",
                 [msg.conversation.id, msg.sender.id],
@@ -233,7 +234,7 @@ class ServiceRecords:
     def hold_confirm(self, msg: Incoming, expires_at: datetime) -> None:
         """Remember the message asked about (one per person and chat: the newest)."""
         key = [msg.conversation.id, msg.sender.id]
-        with self.atomic():
+        with self.sql.together():
             self.sql.run(
                 "delete from pending_confirms where conversation_id = ? and sender_id = ?", key
             )

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,13 @@ class Said:
 
 def make_storm(seed: int, count: int, groups: int = 40, residents: int = 2000) -> list[Said]:
     """60% fault reports (most about one of a few outages), 15% FAQ, 25% chatter."""
+    return list(iter_storm(seed, count, groups, residents))
+
+
+def iter_storm(seed: int, count: int, groups: int = 40, residents: int = 2000) -> Iterator[Said]:
+    """The storm one message at a time (a long one need not be held in memory)."""
     rng = random.Random(seed)
     outages = [(rng.randrange(groups), rng.randint(1, 30)) for _ in range(max(1, count // 100))]
-    out = []
     for _ in range(count):
         n = rng.randrange(residents)
         sender, name = f"r{n}", f"居民{n}"
@@ -69,12 +74,11 @@ def make_storm(seed: int, count: int, groups: int = 40, residents: int = 2000) -
             )
             form = rng.choice(REPORT_FORMS)
             text = form.format(b=b, u=rng.randint(1, 4), r=rng.randint(101, 2804))
-            out.append(Said(sender, name, room, text, "report"))
+            yield Said(sender, name, room, text, "report")
         elif roll < 0.75:
-            out.append(Said(sender, name, rng.randrange(groups), rng.choice(QUESTIONS), "faq"))
+            yield Said(sender, name, rng.randrange(groups), rng.choice(QUESTIONS), "faq")
         else:
-            out.append(Said(sender, name, rng.randrange(groups), rng.choice(CHATTER), "chatter"))
-    return out
+            yield Said(sender, name, rng.randrange(groups), rng.choice(CHATTER), "chatter")
 
 
 def station_toml(groups: int, db: Path, endpoint: str) -> str:
