@@ -267,7 +267,10 @@ class App:
         while True:
             await self._wake_sender.wait()
             self._wake_sender.clear()
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception:  # the outbox stays; the next wake tries again
+                log.exception("sending failed")
 
     async def _sent_after(self, passes: int) -> None:
         """Until a pass over the outbox that began after `passes` had begun has ended."""

@@ -55,11 +55,15 @@ class Community(Strict):
     aliases: list[str] = Field(default_factory=list)
     kind: CommunityKind = CommunityKind.estate
     team: str | None = None
+    remote: bool = False  # far from the station: the longer arrival promise
 
 
 class Group(Strict):
     topic: str
     community: str | None = None
+    # A group of several communities (a joint village group): the ones it covers, so a
+    # report there that names none goes to their team and is asked which one.
+    communities: list[str] = Field(default_factory=list)
 
 
 class Worker(Strict):
@@ -106,19 +110,43 @@ class KB(Strict):
 
 
 class Service(Strict):
+    """The commitments (defaults from the 95598 service commitment) and the clocks."""
+
     arrival_minutes: dict[CommunityKind, PositiveInt] = Field(
         default_factory=lambda: {CommunityKind.estate: 45, CommunityKind.village: 90}
     )
+    remote_arrival_minutes: PositiveInt = 120
+    restore_hours: dict[CommunityKind, PositiveInt] = Field(
+        default_factory=lambda: {CommunityKind.estate: 4, CommunityKind.village: 5}
+    )
     address_wait_minutes: int = Field(default=10, ge=1)
+    accept_minutes: PositiveInt = 10  # not accepted by then: the next worker and the leader
+    warn_share: float = Field(default=0.8, gt=0, lt=1)  # of a promise: warn worker and leader
+    extension_minutes: PositiveInt = 30  # a missed promise: the new expected time
+    incident_window_minutes: PositiveInt = 60  # reports of one outage within this join
+    ack_every_seconds: PositiveInt = 60  # at most one batched acknowledgement per group
+    reopen_hours: PositiveInt = 48  # 还是没电 after 完成 reopens the ticket within this
+    followup_close_hours: PositiveInt = 24  # no answer to "恢复了吗" by then: closed
 
-    def arrival_for(self, kind: CommunityKind | None) -> int:
+    def arrival_for(self, kind: CommunityKind | None, remote: bool = False) -> int:
+        if remote:
+            return self.remote_arrival_minutes
         if kind is None:
             return max(self.arrival_minutes.values(), default=90)
         return self.arrival_minutes.get(kind, 90)
 
+    def restore_for(self, kind: CommunityKind | None) -> int:
+        """The restoration target, in minutes."""
+        if kind is None:
+            return 60 * max(self.restore_hours.values(), default=5)
+        return 60 * self.restore_hours.get(kind, 5)
+
 
 class Gateway(Strict):
     endpoint: str | None = Field(default=None, description="host:port of a Wechaty puppet service")
+    # WeChat blocks accounts that send too fast: the outbox keeps under these.
+    send_per_minute: PositiveInt = 60
+    send_per_group_per_minute: PositiveInt = 20
 
 
 class Config(Strict):

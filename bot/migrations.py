@@ -194,5 +194,32 @@ def m005_inbox(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_incidents_and_timers(db: Database) -> None:
+    """Reports of one outage join one incident (its lead ticket); the commitment clock,
+    the follow-up and every other clock are rows of one timers table; the outbox sends
+    the urgent first."""
+    for column, kind in (
+        ("incident_id", int),  # the lead ticket of the incident this report joined
+        ("first_reported_at", str),  # the promise counts from the first report
+        ("restore_due_at", str),
+        ("rating", int),
+        ("followup", str),  # asked_restored / asked_rating, while the reporter is asked
+        ("closed_at", str),
+        ("outcome", str),  # confirmed / unconfirmed / merged
+        ("nudged_at", str),  # the worker was nudged once for this ticket
+    ):
+        db["tickets"].add_column(column, kind)
+    db["tickets"].create_index(["incident_id"])
+    db["tickets"].create_index(["community", "state"])
+    db.execute(
+        "create table timers (id integer primary key, kind text not null, ref text not null, "
+        "due_at text not null, fired_at text, payload text)"
+    )
+    db.execute("create index timers_due on timers (due_at) where fired_at is null")
+    db.execute("create index timers_ref on timers (kind, ref)")
+    db["outbox"].add_column("priority", int, not_null_default=1)
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from bot.messages import Conversation, Incoming, Outgoing
 
-OPEN_STATES = ("open", "assigned", "accepted", "arrived")
+OPEN_STATES = ("open", "assigned", "accepted", "arrived", "joined")
 
 
 class NewTicket(BaseModel):
@@ -33,17 +33,31 @@ class NewTicket(BaseModel):
 
 
 class Ticket(NewTicket):
-    """A stored ticket: where it stands and who has it."""
+    """A stored ticket: where it stands and who has it. A report that joined an incident
+    has `incident_id`, the lead ticket's id, and follows the lead."""
 
     id: int
     state: str
     worker_id: str | None = None
     updated_at: datetime | None = None
     note: str | None = None
+    incident_id: int | None = None
+    first_reported_at: datetime | None = None
+    restore_due_at: datetime | None = None
+    rating: int | None = None
+    followup: str | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    nudged_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def lead_id(self) -> int:
+        """The ticket that carries the work: this one, or the incident's lead."""
+        return self.incident_id or self.id
 
     @property
     def group(self) -> Conversation | None:
@@ -67,9 +81,20 @@ class OutboxItem(BaseModel):
     attempts: int
     next_attempt_at: datetime | None = None
     cause: str | None = None  # the message whose handling queued it
+    priority: int = 1  # 0 urgent (hazards, dispatch), 1 replies, 2 answers and notices
 
     def due(self, now: datetime) -> bool:
         return self.next_attempt_at is None or self.next_attempt_at <= now
+
+
+class Timer(BaseModel):
+    """A clock: at `due_at`, the job registered for `kind` runs for `ref`."""
+
+    id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    payload: dict = {}
 
 
 class PendingReport(BaseModel):

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from bot import migrations
 from bot.messages import Conversation, Incoming, Mention, Outgoing
-from bot.records import OutboxItem
+from bot.records import OutboxItem, Timer
 from bot.sql import Sql
 from bot.store_service import ServiceRecords, iso
 
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
 KEEP_DAYS = 30  # handled messages and sent replies are kept this long, then pruned
+
+
+def _timer(row: dict) -> Timer:
+    return Timer.model_validate({**row, "payload": json.loads(row["payload"] or "{}")})
 
 
 def _storable(msg: Incoming) -> str | None:
@@ -129,7 +133,9 @@ class Store(ServiceRecords):
         return self.sql.value("select count(*) from inbox where handled_at is null")
 
     # The outbox: every message the bot must send is here before it is sent.
-    def enqueue(self, out: Outgoing, now: datetime, cause: str | None = None) -> int:
+    def enqueue(
+        self, out: Outgoing, now: datetime, cause: str | None = None, priority: int = 1
+    ) -> int:
         return self.sql.insert(
             "outbox",
             {
@@ -141,13 +147,14 @@ class Store(ServiceRecords):
                 "attempts": 0,
                 "last_error": None,
                 "cause": cause,
+                "priority": priority,
             },
         )
 
     def unsent(self, limit: int = 500) -> list[OutboxItem]:
         """Messages still to send, oldest first (given-up ones are left out)."""
         rows = self.sql.all(
-            "select id, attempts, next_attempt_at, conversation, text, mentions, cause "
+            "select id, attempts, next_attempt_at, conversation, text, mentions, cause, priority "
             "from outbox where sent_at is null and given_up_at is null order by id limit ?",
             [limit],
         )
@@ -157,6 +164,7 @@ class Store(ServiceRecords):
                 attempts=r["attempts"],
                 next_attempt_at=r["next_attempt_at"],
                 cause=r["cause"],
+                priority=r["priority"],
                 out=Outgoing(
                     conversation=Conversation.model_validate_json(r["conversation"]),
                     text=r["text"],
@@ -190,6 +198,52 @@ class Store(ServiceRecords):
         )
         return not give_up
 
+    # Timers: every clock of the service is a row here, fired through the App's tick.
+    def add_timer(
+        self, kind: str, ref: str | int, due_at: datetime, payload: dict | None = None
+    ) -> int:
+        return self.sql.insert(
+            "timers",
+            {
+                "kind": kind,
+                "ref": str(ref),
+                "due_at": iso(due_at),
+                "fired_at": None,
+                "payload": json.dumps(payload or {}, ensure_ascii=False),
+            },
+        )
+
+    def cancel_timers(self, kind: str, ref: str | int) -> None:
+        """Unfired timers of this kind for `ref` will not fire."""
+        self.sql.run(
+            "delete from timers where kind = ? and ref = ? and fired_at is null", [kind, str(ref)]
+        )
+
+    def pending_timer(self, kind: str, ref: str | int) -> Timer | None:
+        row = self.sql.one(
+            "select * from timers where kind = ? and ref = ? and fired_at is null "
+            "order by due_at limit 1",
+            [kind, str(ref)],
+        )
+        return _timer(row) if row else None
+
+    def last_fired(self, kind: str, ref: str | int) -> datetime | None:
+        value = self.sql.value(
+            "select max(fired_at) from timers where kind = ? and ref = ?", [kind, str(ref)]
+        )
+        return datetime.fromisoformat(value) if value else None
+
+    def due_timers(self, now: datetime, limit: int = 200) -> list[Timer]:
+        rows = self.sql.all(
+            "select * from timers where fired_at is null and due_at <= ? order by due_at, id "
+            "limit ?",
+            [iso(now), limit],
+        )
+        return [_timer(r) for r in rows]
+
+    def fire_timer(self, timer_id: int, now: datetime) -> None:
+        self.sql.run("update timers set fired_at = ? where id = ?", [iso(now), timer_id])
+
     def prune(self, now: datetime) -> None:
         """Forget handled messages and sent replies older than KEEP_DAYS (a bounded file)."""
         before = iso(now - timedelta(days=KEEP_DAYS))
@@ -202,3 +256,4 @@ class Store(ServiceRecords):
                 "or (given_up_at is not null and given_up_at < ?)",
                 [before, before],
             )
+            self.sql.run("delete from timers where fired_at is not null and fired_at < ?", [before])
