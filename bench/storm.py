@@ -299,7 +299,11 @@ async def crash(storm: list[Said], kills: int, seed: int, folder: Path) -> dict[
                 await run.logged_in(bot.starts)
         ids = set(run.said)
         await run.until(
-            lambda: books.recorded() <= books.handled() and books.unsent() == 0,
+            lambda: (
+                books.recorded() <= books.handled()
+                and books.acks_waiting() == 0
+                and books.unsent() == 0
+            ),
             timeout=900,
             every=0.05,
         )

@@ -259,7 +259,27 @@ class App:
                             await job(ctx)
                     except Exception:
                         log.exception("timed job %s failed", job.__name__)
+            await self._fire_timers(now)
         await self.flush()
+
+    async def _fire_timers(self, now: datetime) -> None:
+        """Every due timer, each in its own transaction with all it causes (its outbox rows
+        and the mark that it fired), like a message; one that fails is logged, marked."""
+        assert self.store is not None
+        jobs = {kind: job for r in self.dispatcher.routers for kind, job in r.timers.items()}
+        for timer in self.store.due_timers(now):
+            ctx = self.context(cause=f"timer:{timer.id}")
+            job = jobs.get(timer.kind)
+            try:
+                with ctx.store.atomic():
+                    if job is None:
+                        log.warning("no job for timer kind %r", timer.kind)
+                    else:
+                        await job(timer, ctx)
+                    self.store.fire_timer(timer.id, now)
+            except Exception:
+                log.exception("timer %s (%s %s) failed", timer.id, timer.kind, timer.ref)
+                self.store.fire_timer(timer.id, now)
 
     # -- sending -------------------------------------------------------------------------
 

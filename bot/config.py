@@ -192,6 +192,11 @@ class Config(Strict):
     def group(self, topic: str | None) -> Group | None:
         return next((g for g in self.groups if g.topic == topic), None)
 
+    def village_team(self) -> str | None:
+        """The team that serves the most villages (the rural team)."""
+        teams = [c.team for c in self.communities if c.kind is CommunityKind.village and c.team]
+        return max(set(teams), key=teams.count) if teams else None
+
     def team(self, team_id: str | None) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
 

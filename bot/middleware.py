@@ -14,7 +14,7 @@ from collections import OrderedDict, deque
 from datetime import timedelta
 
 from bot.messages import Incoming, Mention, Outgoing
-from bot.router import SKIP, CallNext, Context, Middleware, Reply, Role
+from bot.router import NORMAL, SKIP, CallNext, Context, Middleware, Reply, Role
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ async def queue_reply(call_next: CallNext, msg: Incoming, ctx: Context) -> Reply
     everything else the message caused."""
     reply = await call_next(msg, ctx)
     if reply and reply is not SKIP:
-        await ctx.send(reply_to(msg, reply))
+        await ctx.send(reply_to(msg, reply), ctx.data.get("reply_priority", NORMAL))
     return None
 
 

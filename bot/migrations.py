@@ -208,6 +208,7 @@ def m006_incidents_and_timers(db: Database) -> None:
         ("closed_at", str),
         ("outcome", str),  # confirmed / unconfirmed / merged
         ("nudged_at", str),  # the worker was nudged once for this ticket
+        ("acked_at", str),  # a joined report's reporter was told the outage is known
     ):
         db["tickets"].add_column(column, kind)
     db["tickets"].create_index(["incident_id"])

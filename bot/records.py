@@ -30,6 +30,10 @@ class NewTicket(BaseModel):
     text: str
     created_at: datetime
     due_at: datetime | None = None
+    state: str = "open"
+    incident_id: int | None = None  # joined this incident (its lead ticket) at once
+    first_reported_at: datetime | None = None  # the promise counts from here
+    restore_due_at: datetime | None = None
 
 
 class Ticket(NewTicket):
@@ -37,18 +41,15 @@ class Ticket(NewTicket):
     has `incident_id`, the lead ticket's id, and follows the lead."""
 
     id: int
-    state: str
     worker_id: str | None = None
     updated_at: datetime | None = None
     note: str | None = None
-    incident_id: int | None = None
-    first_reported_at: datetime | None = None
-    restore_due_at: datetime | None = None
     rating: int | None = None
     followup: str | None = None
     closed_at: datetime | None = None
     outcome: str | None = None
     nudged_at: datetime | None = None
+    acked_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

@@ -23,9 +23,13 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.messages import Conversation, Incoming, Mention, Outgoing
 from bot.privacy import mask_phones
+from bot.records import Timer
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+
+URGENT, NORMAL, LOW = 0, 1, 2  # outbox priorities
 
 
 class Role(StrEnum):
@@ -46,6 +50,7 @@ Handler = Callable[[Incoming, "Context"], Awaitable[Reply]]
 Filter = Callable[[Incoming, "Context"], bool]
 CallNext = Callable[[Incoming, "Context"], Awaitable[Reply]]
 Middleware = Callable[[CallNext, Incoming, "Context"], Awaitable[Reply]]
+TimerJob = Callable[["Timer", "Context"], Awaitable[None]]
 
 
 @dataclass
@@ -63,24 +68,28 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
-    async def send(self, out: Outgoing) -> None:
+    async def send(self, out: Outgoing, priority: int = NORMAL) -> None:
         """Queue a message: it is in the outbox (on disk) before anyone sends it.
 
-        Group messages never carry a phone number in full."""
+        Group messages never carry a phone number in full. `priority`: URGENT (hazards,
+        dispatch) goes out before NORMAL replies, which go before LOW (answers, notices)."""
         if out.conversation.is_group:
             out = out.model_copy(update={"text": mask_phones(out.text)})
-        self.store.enqueue(out, self.now(), self.cause)
+        self.store.enqueue(out, self.now(), self.cause, priority)
         log.debug("queued to %s: %s", out.conversation.label(), out.text[:80])
 
-    async def tell(self, conversation: Conversation, text: str, *mentions: Mention) -> None:
-        await self.send(Outgoing(conversation=conversation, text=text, mentions=mentions))
+    async def tell(
+        self, conversation: Conversation, text: str, *mentions: Mention, priority: int = NORMAL
+    ) -> None:
+        out = Outgoing(conversation=conversation, text=text, mentions=mentions)
+        await self.send(out, priority)
 
-    async def tell_person(self, person_id: str, text: str) -> None:
-        await self.tell(Conversation.private(person_id), text)
+    async def tell_person(self, person_id: str, text: str, priority: int = NORMAL) -> None:
+        await self.tell(Conversation.private(person_id), text, priority=priority)
 
-    async def tell_admins(self, text: str) -> None:
+    async def tell_admins(self, text: str, priority: int = NORMAL) -> None:
         for admin in self.config.admins:
-            await self.tell_person(admin.id, text)
+            await self.tell_person(admin.id, text, priority)
 
 
 @dataclass
@@ -96,11 +105,21 @@ class Router:
         self.name = name
         self.handlers: list[_Registered] = []
         self.ticks: list[Callable[[Context], Awaitable[None]]] = []
+        self.timers: dict[str, TimerJob] = {}
 
     def message(self, *filters: Filter) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.handlers.append(_Registered(handler, filters))
             return handler
+
+        return register
+
+    def timer(self, kind: str) -> Callable[[TimerJob], TimerJob]:
+        """Register the job run when a timer of `kind` (a row of the timers table) is due."""
+
+        def register(job: TimerJob) -> TimerJob:
+            self.timers[kind] = job
+            return job
 
         return register
 

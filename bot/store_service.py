@@ -49,14 +49,16 @@ class ServiceRecords:
         with self.sql.together():
             row = new.model_dump()
             row.update(
-                state="open",
                 created_at=iso(new.created_at),
                 due_at=iso(new.due_at),
+                first_reported_at=iso(new.first_reported_at or new.created_at),
+                restore_due_at=iso(new.restore_due_at),
                 updated_at=iso(new.created_at),
                 urgent=int(new.urgent),
             )
             ticket_id = self.sql.insert("tickets", row)
-            self._event(ticket_id, new.created_at, new.reporter_id, actor_role, "opened", new.text)
+            action = "joined" if new.incident_id else "opened"
+            self._event(ticket_id, new.created_at, new.reporter_id, actor_role, action, new.text)
         return Ticket.model_validate({**row, "id": ticket_id}), True
 
     def ticket_for_message(self, message_id: str) -> Ticket | None:
@@ -75,23 +77,47 @@ class ServiceRecords:
     def ticket(self, ticket_id: int) -> Ticket | None:
         return self._ticket_where("id = ?", [ticket_id])
 
-    def assign_ticket(
-        self, ticket_id: int, worker_id: str, at: datetime, actor_id: str | None, role: str
+    def move_ticket(
+        self,
+        ticket_id: int,
+        state: str,
+        at: datetime,
+        actor_id: str | None,
+        role: str,
+        action: str,
+        detail: str | None = None,
+        **changes: Any,
     ) -> Ticket:
+        """A ticket's state changes (the caller checked the move is allowed): the new
+        state, any other fields, and the event saying who did what, together."""
         with self.sql.together():
-            self._set_state(ticket_id, "assigned", at, worker_id=worker_id)
-            self.sql.update("workers", worker_id, {"last_assigned_at": iso(at)})
-            self._event(ticket_id, at, actor_id, role, "assigned", worker_id)
+            self.sql.update(
+                "tickets", ticket_id, {"state": state, "updated_at": iso(at), **changes}
+            )
+            self._event(ticket_id, at, actor_id, role, action, detail)
         return self.ticket(ticket_id)  # type: ignore[return-value]
 
-    def accept_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
-        return self._step(ticket_id, "accepted", worker_id, at, owner=worker_id)
+    def set_ticket(
+        self,
+        ticket_id: int,
+        at: datetime,
+        actor_id: str | None,
+        role: str,
+        action: str,
+        **changes: Any,
+    ) -> Ticket:
+        """Fields of a ticket change without a change of state (a rating, a nudge): an
+        event still says who and what."""
+        with self.sql.together():
+            values = {k: iso(v) if isinstance(v, datetime) else v for k, v in changes.items()}
+            self.sql.update("tickets", ticket_id, {**values, "updated_at": iso(at)})
+            detail = json.dumps(values, ensure_ascii=False, default=str)
+            self._event(ticket_id, at, actor_id, role, action, detail)
+        return self.ticket(ticket_id)  # type: ignore[return-value]
 
-    def arrive_ticket(self, ticket_id: int, worker_id: str, at: datetime) -> Ticket:
-        return self._step(ticket_id, "arrived", worker_id, at)
-
-    def complete_ticket(self, ticket_id: int, worker_id: str, at: datetime, note: str) -> Ticket:
-        return self._step(ticket_id, "done", worker_id, at, note=note or None)
+    def note_assigned(self, worker_id: str, at: datetime) -> None:
+        """Round robin: the worker was given a ticket now."""
+        self.sql.update("workers", worker_id, {"last_assigned_at": iso(at)})
 
     def open_tickets(self) -> list[Ticket]:
         return self._tickets_where(_OPEN, [])
@@ -102,30 +128,62 @@ class ServiceRecords:
     def open_tickets_of_reporter(self, reporter_id: str) -> list[Ticket]:
         return self._tickets_where(f"reporter_id = ? and {_OPEN}", [reporter_id])
 
+    def members(self, lead_id: int) -> list[Ticket]:
+        """The reports that joined an incident, oldest first."""
+        return self._tickets_where("incident_id = ?", [lead_id])
+
+    def incident_lead(
+        self, community: str, building: str | None, faults: tuple[str, ...], since: datetime
+    ) -> Ticket | None:
+        """An open incident of the same outage: same community, the same building (or one
+        of them building-wide unknown), a fault of the same family, reported since `since`."""
+        kinds = ", ".join("?" * len(faults))
+        return self._ticket_where(
+            f"incident_id is null and state in ('open', 'assigned', 'accepted', 'arrived') "
+            f"and community = ? and fault_type in ({kinds}) and first_reported_at >= ? "
+            "and (building is null or ? is null or building = ?)",
+            [community, *faults, iso(since), building, building],
+        )
+
+    def unacknowledged(self, group_id: str) -> list[Ticket]:
+        """Joined reports of a group whose reporters were not told yet that it is known."""
+        return self._tickets_where(
+            f"group_id = ? and incident_id is not null and acked_at is null and {_OPEN}",
+            [group_id],
+        )
+
+    def waiting_tickets(self, team: str) -> list[Ticket]:
+        """Leads of the team no worker has: waiting for someone on duty."""
+        return self._tickets_where("team = ? and state = 'open' and incident_id is null", [team])
+
+    def done_tickets_of_reporter(
+        self, reporter_id: str, group_id: str | None, since: datetime
+    ) -> list[Ticket]:
+        return self._tickets_where(
+            "reporter_id = ? and group_id is ? and state in ('done', 'closed') and updated_at >= ?",
+            [reporter_id, group_id, iso(since)],
+        )
+
+    def asked_ticket(self, reporter_id: str, group_id: str | None) -> Ticket | None:
+        """The reporter's ticket whose follow-up question (恢复了吗, 打分) awaits an answer."""
+        asked = self._tickets_where(
+            "reporter_id = ? and group_id is ? and followup is not null", [reporter_id, group_id]
+        )
+        return asked[-1] if asked else None
+
+    def tickets_lacking_place(self, group_id: str) -> list[Ticket]:
+        """Open tickets of a group that never got their address."""
+        return self._tickets_where(
+            f"group_id = ? and {_OPEN} and (community is null or (building is null and "
+            "fault_type in ('household_outage', 'trip', 'meter')))",
+            [group_id],
+        )
+
     def ticket_events(self, ticket_id: int) -> list[TicketEvent]:
         rows = self.sql.all(
             "select * from ticket_events where ticket_id = ? order by id", [ticket_id]
         )
         return [TicketEvent.model_validate(r) for r in rows]
-
-    def _step(
-        self,
-        ticket_id: int,
-        state: str,
-        actor: str,
-        at: datetime,
-        owner: str | None = None,
-        **extra,
-    ) -> Ticket:
-        if owner is not None:
-            extra["worker_id"] = owner
-        with self.sql.together():
-            self._set_state(ticket_id, state, at, **extra)
-            self._event(ticket_id, at, actor, "worker", state, extra.get("note"))
-        return self.ticket(ticket_id)  # type: ignore[return-value]
-
-    def _set_state(self, ticket_id: int, state: str, at: datetime, **extra: Any) -> None:
-        self.sql.update("tickets", ticket_id, {"state": state, "updated_at": iso(at), **extra})
 
     def _event(
         self,
@@ -176,6 +234,14 @@ class ServiceRecords:
     def set_on_duty(self, worker_id: str, on_duty: bool) -> None:
         self.sql.update("workers", worker_id, {"on_duty": int(on_duty)})
 
+    def on_duty_workers(self, team: str) -> list[str]:
+        return [
+            r["id"]
+            for r in self.sql.all(
+                "select id from workers where team = ? and on_duty = 1 order by position", [team]
+            )
+        ]
+
     def next_worker(self, team: str) -> str | None:
         """The on-duty worker of a team who was assigned least recently (round robin)."""
         return self.sql.value(
@@ -185,13 +251,14 @@ class ServiceRecords:
         )
 
     # Addresses we asked for and are waiting on.
-    def hold_report(self, msg: Incoming, understanding: dict, expires_at: datetime) -> None:
+    def hold_report(self, msg: Incoming, understanding: dict, expires_at: datetime) -> int:
+        """The report waits for its address (one per person and group); its id."""
         with self.sql.together():
             self.sql.run(
                 "delete from pending_reports where group_id = ? and sender_id = ?",
                 [msg.conversation.id, msg.sender.id],
             )
-            self.sql.insert(
+            return self.sql.insert(
                 "pending_reports",
                 {
                     "group_id": msg.conversation.id,
@@ -211,11 +278,15 @@ class ServiceRecords:
         )
         return self._pending(row) if row else None
 
-    def expired_reports(self, now: datetime) -> list[PendingReport]:
+    def pending_reports_in(self, group_id: str) -> list[PendingReport]:
         rows = self.sql.all(
-            "select * from pending_reports where expires_at <= ? order by id", [iso(now)]
+            "select * from pending_reports where group_id = ? order by id", [group_id]
         )
         return [self._pending(r) for r in rows]
+
+    def pending_by_id(self, pending_id: int) -> PendingReport | None:
+        row = self.sql.one("select * from pending_reports where id = ?", [pending_id])
+        return self._pending(row) if row else None
 
     def drop_pending(self, pending_id: int) -> None:
         self.sql.run("delete from pending_reports where id = ?", [pending_id])
@@ -284,6 +355,18 @@ class ServiceRecords:
             ignore=True,
         )
         return self.sql.value("select id from complaints where message_id = ?", [msg.id])
+
+    def complaints(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest complaints, each with the ids of its sender's tickets."""
+        rows = self.sql.all("select * from complaints order by id desc limit ?", [limit])
+        for row in rows:
+            row["tickets"] = [
+                r["id"]
+                for r in self.sql.all(
+                    "select id from tickets where reporter_id = ? order by id", [row["sender_id"]]
+                )
+            ]
+        return rows
 
     # Messages the readers were unsure of: an admin labels them into the corpus.
     def record_unsure(self, msg: Incoming, guess: dict, reason: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Config
-from handlers import admin, basics, dispatch, faq, fault_reports, outages
+from handlers import admin, aftercare, basics, dispatch, faq, fault_reports, outages, promises
 from handlers.nlu import Understander
 from handlers.nlu.live import LiveKnowledge, load_all
 
@@ -17,9 +17,11 @@ ROUTERS = [
     basics.router,
     dispatch.router,
     admin.router,
+    aftercare.router,
     fault_reports.router,
     outages.router,
     faq.router,
+    promises.router,  # timers only: the commitment clock
 ]
 
 

@@ -28,6 +28,8 @@ STATE_WORDS = {
     "accepted": "{worker}已接单，正在赶来",
     "arrived": "{worker}已到现场处理",
     "done": "已修好",
+    "closed": "已处理完毕",
+    "joined": "已并入同一次故障处理",
 }
 
 

@@ -85,6 +85,7 @@ def station_toml(groups: int, db: Path, endpoint: str) -> str:
     """A station with `groups` estates, one group each, four teams of three workers."""
     lines = ['[station]\nname = "风暴供电所"\n', "[bot]\nrate_limit_per_minute = 1000\n"]
     lines.append(f'[storage]\npath = "{db}"\n')
+    lines.append("[service]\nack_every_seconds = 1\n")  # batched acknowledgements come soon
     lines.append(f'[gateway]\nendpoint = "{endpoint}"\n')
     for t in range(TEAMS):
         lines.append(f'[[teams]]\nid = "t{t}"\nname = "抢修{t}班"\n')
@@ -182,8 +183,16 @@ class Books:
         return Counter((_conversation_id(c), t) for c, t in rows)
 
     def answered(self) -> set[str]:
-        """Message ids that caused an outbox row that was sent."""
-        return {r[0] for r in self._rows("select cause from outbox where sent_at is not null")}
+        """Message ids that caused an outbox row that was sent, and reports of a known
+        outage told so in a batched acknowledgement (one message to several reporters)."""
+        replied = {r[0] for r in self._rows("select cause from outbox where sent_at is not null")}
+        acked = self._rows("select source_message_id from tickets where acked_at is not null")
+        return replied | {r[0] for r in acked}
+
+    def acks_waiting(self) -> int:
+        """Batched acknowledgements not yet made (their timer has not fired)."""
+        rows = self._rows("select count(*) from timers where kind = 'ack' and fired_at is null")
+        return rows[0][0] if rows else 0
 
     def integrity(self) -> str:
         rows = self._rows("pragma integrity_check")

@@ -92,9 +92,13 @@ async def test_off_duty_workers_get_no_tickets_and_nobody_on_duty_tells_admins(b
     sent = await report(bot, "5栋停电了", sender="r2")
     assert bot.store.ticket(2).state == "open"
     assert "没有值班师傅" in to_person(sent, "wxid_admin")[0].text
-    assert "正在安排" in to_group(sent, GROUP)[0].text
+    told = to_group(sent, GROUP)[0].text
+    assert "已通知值班负责人" in told and "前到达" not in told  # no promise nobody can keep
 
-    await bot.say("上班", sender=LI)
+    sent = await bot.say("上班", sender=LI)
+    assert any("【新工单 #2】" in m.text for m in to_person(sent, LI))  # the waiting ticket
+    assert bot.store.ticket(2).worker_id == LI
+    assert "已安排李明师傅处理" in to_group(sent, GROUP)[0].text
     await report(bot, "6栋停电了", sender="r3")
     assert bot.store.ticket(3).worker_id == LI
 
@@ -131,7 +135,6 @@ async def test_arriving_on_an_untaken_ticket_of_your_team_asks_you_to_take_it_fi
     await bot.say("下班", sender=LI)
     await bot.say("下班", sender=WANG)
     await report(bot)
-    await bot.say("上班", sender=LI)
 
     sent = await bot.say("到达 1", sender=LI)
     assert "请先回复「接单 1」" in to_person(sent, LI)[0].text

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import ADMIN, GROUP, LI, TOWN_GROUP, VILLAGE_GROUP, WANG, to_group, to_person
+from tests.conftest import (
+    ADMIN,
+    CHEN,
+    GROUP,
+    LI,
+    TOWN_GROUP,
+    VILLAGE_GROUP,
+    WANG,
+    to_group,
+    to_person,
+)
 
 
 async def test_report_with_address_opens_ticket_and_dispatches(bot):
@@ -54,8 +64,19 @@ async def test_report_without_address_asks_for_it_once(bot):
     assert "我家跳闸了合不上" in ticket.text and "7栋1单元302" in ticket.text
 
 
-async def test_someone_elses_address_does_not_complete_the_report(bot):
+async def test_a_neighbour_answering_for_the_only_waiting_report_completes_it(bot):
     await bot.say("我家跳闸了合不上", sender="r1", name="张阿姨", group=GROUP)
+    sent = await bot.say("7栋1单元302", sender="r9", name="邻居", group=GROUP)
+
+    [ticket] = bot.store.open_tickets()
+    assert ticket.reporter_id == "r1" and ticket.building == "7" and ticket.room == "302"
+    [reply] = to_group(sent, GROUP)
+    assert reply.mention_ids == ["r1"] and "工单号 1" in reply.text
+
+
+async def test_a_bare_address_is_not_guessed_when_two_reports_wait(bot):
+    await bot.say("我家跳闸了合不上", sender="r1", name="张阿姨", group=GROUP)
+    await bot.say("我家没电了", sender="r2", name="李叔", group=GROUP)
     await bot.say("7栋1单元302", sender="r9", name="邻居", group=GROUP)
 
     assert bot.store.open_tickets() == []
@@ -76,7 +97,7 @@ async def test_hazard_is_urgent_with_safety_advice_even_without_building(bot):
     sent = await bot.say("电线掉地上了还在冒火花!", sender="r3", name="小王", group=GROUP)
 
     [reply] = to_group(sent, GROUP)
-    assert "安全提醒" in reply.text and "工单号 1" in reply.text
+    assert "远离" in reply.text and "119" not in reply.text and "工单号 1" in reply.text
     ticket = bot.store.ticket(1)
     assert ticket.urgent and ticket.fault_type == "hazard"
     assert "紧急" in to_person(sent, LI)[0].text
@@ -163,14 +184,16 @@ async def test_another_fault_with_its_own_place_is_not_taken_as_the_hazards_addr
     assert outage.fault_type in ("household_outage", "area_outage") and outage.room == "302"
 
 
-async def test_a_hazards_place_given_later_in_the_town_group_gets_it_dispatched(bot):
+async def test_a_hazard_in_the_town_group_goes_to_the_rural_team_and_follows_its_place(bot):
     sent = await bot.say("电线掉地上了还在冒火花!", sender="r3", name="小王", group=TOWN_GROUP)
-    assert bot.store.ticket(1).team is None and to_person(sent, ADMIN)
+    assert bot.store.ticket(1).team == "rural" and bot.store.ticket(1).worker_id == CHEN
+    assert "哪个村" in to_group(sent, TOWN_GROUP)[0].text
 
     sent = await bot.say("在金域华庭6栋旁边", sender="r3", name="小王", group=TOWN_GROUP)
     ticket = bot.store.ticket(1)
     assert (ticket.community, ticket.team, ticket.worker_id) == ("金域华庭", "urban", LI)
     assert "【新工单 #1】" in to_person(sent, LI)[0].text
+    assert "不用去了" in to_person(sent, CHEN)[0].text
 
 
 async def test_a_group_progress_query_lists_only_that_groups_reports(bot):

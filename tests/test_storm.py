@@ -93,4 +93,9 @@ def _waiting(books: Books, ids: set[str]) -> set[str]:
 def _settled(books: Books, said: set[str]) -> bool:
     """Nothing left to handle or send (said messages not recorded are gone for good)."""
     recorded = books.recorded()
-    return bool(recorded) and recorded <= books.handled() and books.unsent() == 0
+    return (
+        bool(recorded)
+        and recorded <= books.handled()
+        and books.acks_waiting() == 0
+        and books.unsent() == 0
+    )

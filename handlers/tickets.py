@@ -1,0 +1,356 @@
+"""The repair service: tickets as a state machine, incidents, dispatch, and the clocks.
+
+Handlers call this; none of them changes a ticket's state itself. Every move is in
+`MOVES` (from which states, to which) and writes its event with who made it (resident,
+worker, leader, admin, system).
+
+**Incidents.** Reports of one outage (the same community, the same building or one of
+them without a building, a fault of the same family, within the incident window) join
+the first one's ticket, its lead: one dispatch, one worker. Each joined report is a
+ticket of its own in state `joined`, pointing at its lead, so every reporter is known
+and told of every step. A fault of one home (household outage, trip, meter) stays its
+own ticket; the same resident repeating or urging adds to their ticket instead (and
+nudges the worker, once).
+
+**Clocks.** A lead gets timers (the `timers` table, fired by handlers/promises.py): not
+accepted in time, 80% of the arrival promise, the promise missed, the restoration
+target. The promise counts from the first report.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.config import Worker
+from bot.messages import Conversation, Incoming, Mention
+from bot.records import NewTicket, Ticket
+from bot.router import URGENT, Context
+from handlers.common import FAULT_WORDS, local_time, ticket_address, worker_label
+from handlers.nlu.models import Address, FaultType, Understanding
+
+log = logging.getLogger(__name__)
+
+# What workers, leaders and admins read.
+DISPATCH = (
+    "【新工单 #{id}】{urgent}\n地址：{address}\n故障：{fault}\n报修人：{reporter}（{group}）\n"
+    "原话：{text}\n请在 {due} 前到达。\n回复「接单 {id}」接单，到场回复「到达 {id}」，"
+    "修好回复「完成 {id} 处理情况」。"
+)
+URGENT_MARK = "⚠️紧急，请优先处理"
+HAZARD_ALERT = "【紧急 #{id}】{address} {fault}，已派给{worker}。请留意，需要时就近支援。"
+LIFE_ALERT = "【紧急 #{id}】{address} 有人靠电维持生命健康，已派给{worker}，请盯紧。"
+NUDGE = "【催单 #{id}】报修人又在催了：「{text}」请尽快到达。"
+REOPENED_WORKER = "【返修 #{id}】报修人说还没恢复：「{text}」请优先处理。"
+NO_ONE_ON_DUTY = (
+    "【待派单 #{id}】{address} {fault}，{team}现在没有值班师傅，请尽快派单（派单 {id} 师傅姓名）。\n"
+    "报修人：{reporter}（{group}）\n原话：{text}"
+)
+NO_TEAM = (
+    "【待派单 #{id}】{address} {fault}：不知道是哪个小区/村，请确认地址后派单（派单 {id} 师傅姓名）。\n"
+    "报修人：{reporter}（{group}）\n原话：{text}"
+)
+MERGED_WORKER = "工单 #{old} 已并入 #{into}，由{worker}统一处理。"
+
+
+class State(StrEnum):
+    open = "open"  # nobody has it yet
+    assigned = "assigned"
+    accepted = "accepted"
+    arrived = "arrived"
+    done = "done"  # the worker says it is fixed; the reporter is asked
+    closed = "closed"  # confirmed, unconfirmed after a day, or merged away
+    joined = "joined"  # a report of an incident: its lead carries the work
+
+
+WORKING = (State.assigned, State.accepted, State.arrived)
+# move -> (the states it may start from, the state it leads to)
+MOVES: dict[str, tuple[tuple[State, ...], State]] = {
+    "assigned": ((State.open, *WORKING), State.assigned),
+    "accepted": ((State.assigned,), State.accepted),
+    "arrived": ((State.accepted,), State.arrived),
+    "done": ((State.accepted, State.arrived, State.joined), State.done),
+    "reopened": ((State.done, State.closed), State.assigned),
+    "confirmed": ((State.done,), State.closed),
+    "unconfirmed": ((State.done,), State.closed),
+    "merged": ((State.open, *WORKING), State.joined),
+    "split": ((State.joined,), State.open),
+    "rejoined": ((State.done, State.closed), State.joined),  # its incident reopened
+}
+HOUSEHOLD = (FaultType.household_outage, FaultType.trip, FaultType.meter)
+CLOCKS = ("accept", "warn", "missed", "restore")
+
+
+class MoveRefused(Exception):
+    """A move the state machine does not allow from the ticket's state."""
+
+
+def move(
+    ticket: Ticket, action: str, ctx: Context, actor: str | None, role: str,
+    detail: str | None = None, **changes: object,
+) -> Ticket:  # fmt: skip
+    starts, to = MOVES[action]
+    if ticket.state not in starts:
+        raise MoveRefused(f"ticket {ticket.id} is {ticket.state}: cannot be {action}")
+    return ctx.store.move_ticket(ticket.id, to, ctx.now(), actor, role, action, detail, **changes)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What became of a report: a new ticket, a report joining an incident, or a repeat."""
+
+    kind: str  # opened / joined / repeated
+    ticket: Ticket  # the reporter's own ticket
+    lead: Ticket  # the ticket that carries the work
+    tell_now: bool = True  # joined: False when a batched acknowledgement will tell them
+
+
+async def file_report(
+    msg: Incoming, u: Understanding, address: Address, ctx: Context,
+    text: str | None = None, first_at: datetime | None = None,
+) -> Filed:  # fmt: skip
+    """A fault report, with the address it has: repeated, joined to an incident, or opened."""
+    text = (text or msg.text)[:2000]
+    group_id = msg.conversation.id if msg.conversation.is_group else None
+    now = ctx.now()
+    own = [
+        t for t in ctx.store.open_tickets_of_reporter(msg.sender.id)
+        if t.group_id == group_id and _same_place(t, address) and _same_kind(t, u.fault_type)
+    ]  # fmt: skip
+    if own:
+        return await _repeated(own[-1], text, ctx)
+    fault = u.fault_type or FaultType.other
+    if fault not in HOUSEHOLD and address.community is not None:
+        since = now - timedelta(minutes=ctx.config.service.incident_window_minutes)
+        lead = ctx.store.incident_lead(address.community, address.building, (fault.value,), since)
+        if lead is not None:
+            ticket, _ = ctx.store.open_ticket(
+                _new(msg, u, address, ctx, text, first_at, state="joined", incident_id=lead.id)
+            )
+            return Filed("joined", ticket, lead, acknowledge_now(group_id, ctx))
+    ticket, created = ctx.store.open_ticket(_new(msg, u, address, ctx, text, first_at))
+    if created:
+        log.info("ticket %s opened from %s", ticket.id, msg.id)
+        ticket = await dispatch(ticket, ctx)
+        start_clocks(ticket, ctx)
+    return Filed("opened", ticket, ticket)
+
+
+def team_for(address: Address, msg: Incoming, fault: FaultType | None, ctx: Context) -> str | None:
+    """The community's team; with no community, the team of the group's communities
+    when they share one, or for a hazard the team serving the villages (a joint village
+    group or the town group: a danger must reach someone while its place is asked)."""
+    community = ctx.config.community(address.community)
+    if community is not None:
+        return community.team
+    group = ctx.config.group(msg.conversation.topic) if msg.conversation.is_group else None
+    covered = [ctx.config.community(n) for n in (group.communities if group else [])]
+    teams = {c.team for c in covered if c and c.team}
+    if len(teams) == 1:
+        return teams.pop()
+    if fault is FaultType.hazard:
+        return ctx.config.village_team()
+    return None
+
+
+def _same_place(ticket: Ticket, address: Address) -> bool:
+    def agree(a: str | None, b: str | None) -> bool:
+        return a is None or b is None or a == b
+
+    return agree(ticket.community, address.community) and agree(ticket.building, address.building)
+
+
+def _same_kind(ticket: Ticket, fault: FaultType | None) -> bool:
+    """A danger is never a repeat of a home's fault, nor the other way round: a resident
+    whose breaker tripped and who then sees a wire sparking outside has two tickets."""
+    return (ticket.fault_type == FaultType.hazard) == (fault is FaultType.hazard)
+
+
+def _new(
+    msg: Incoming, u: Understanding, address: Address, ctx: Context, text: str,
+    first_at: datetime | None, **extra: object,
+) -> NewTicket:  # fmt: skip
+    community = ctx.config.community(address.community)
+    kind = community.kind if community else None
+    first = min(first_at or ctx.now(), ctx.now())
+    arrival = ctx.config.service.arrival_for(kind, bool(community and community.remote))
+    return NewTicket(
+        source_message_id=msg.id,
+        **address.model_dump(),
+        fault_type=(u.fault_type or FaultType.other).value,
+        urgent=u.urgent,
+        team=team_for(address, msg, u.fault_type, ctx),
+        reporter_id=msg.sender.id,
+        reporter_name=msg.sender.name,
+        group_id=msg.conversation.id if msg.conversation.is_group else None,
+        group_topic=msg.conversation.topic if msg.conversation.is_group else None,
+        text=text,
+        created_at=ctx.now(),
+        first_reported_at=first,
+        due_at=first + timedelta(minutes=arrival),
+        restore_due_at=first + timedelta(minutes=ctx.config.service.restore_for(kind)),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+async def _repeated(ticket: Ticket, text: str, ctx: Context) -> Filed:
+    """The same resident again: on their ticket, and the worker nudged once."""
+    ticket = ctx.store.set_ticket(ticket.id, ctx.now(), ticket.reporter_id, "resident", "repeated")
+    lead = lead_of(ticket, ctx)
+    if lead.worker_id and lead.nudged_at is None and lead.state in WORKING:
+        await ctx.tell_person(lead.worker_id, NUDGE.format(id=lead.id, text=text[:100]), URGENT)
+        lead = ctx.store.set_ticket(
+            lead.id, ctx.now(), None, "system", "nudged", nudged_at=ctx.now()
+        )
+    return Filed("repeated", ticket, lead)
+
+
+def lead_of(ticket: Ticket, ctx: Context) -> Ticket:
+    return ticket if ticket.incident_id is None else ctx.store.ticket(ticket.incident_id) or ticket
+
+
+def acknowledge_now(group_id: str | None, ctx: Context) -> bool:
+    """May a joined reporter be told right away? At most one acknowledgement per group per
+    `ack_every_seconds`; the ones in between wait for a batched one (timer `ack`)."""
+    if group_id is None:
+        return True
+    now, every = ctx.now(), timedelta(seconds=ctx.config.service.ack_every_seconds)
+    if ctx.store.pending_timer("ack", group_id) is not None:
+        return False
+    last = ctx.store.last_fired("ack", group_id)
+    if last is not None and now - last < every:
+        ctx.store.add_timer("ack", group_id, last + every)
+        return False
+    ctx.store.fire_timer(ctx.store.add_timer("ack", group_id, now), now)
+    return True
+
+
+# -- dispatch ---------------------------------------------------------------------------
+
+
+def dispatch_message(ticket: Ticket, ctx: Context) -> str:
+    return DISPATCH.format(
+        id=ticket.id,
+        urgent=URGENT_MARK if ticket.urgent else "",
+        address=ticket_address(ticket, ctx.config),
+        fault=FAULT_WORDS.get(ticket.fault_type or "other", "故障"),
+        reporter=ticket.reporter_name or "居民",
+        group=ticket.group_topic or "私聊",
+        text=_shorten(ticket.text, 300),
+        due=local_time(ticket.due_at, ctx),
+    )
+
+
+async def dispatch(ticket: Ticket, ctx: Context) -> Ticket:
+    """Round robin among the team's on-duty workers. A hazard reaches every on-duty
+    worker of the team and the leader; a life at stake, the leader. Nobody on duty: the
+    admins and leaders are paged."""
+    team = ctx.config.team(ticket.team)
+    worker_id = ctx.store.next_worker(team.id) if team else None
+    if worker_id is None:
+        await page_for(ticket, ctx)
+        return ticket
+    ticket = await assign(ticket, worker_id, ctx, None, "system")
+    words = dict(
+        id=ticket.id,
+        address=ticket_address(ticket, ctx.config),
+        fault=FAULT_WORDS.get(ticket.fault_type or "other", ""),
+        worker=worker_label(ctx.config, worker_id),
+    )
+    if ticket.fault_type == FaultType.hazard:
+        for other in on_duty(ticket.team, ctx):
+            if other.id != worker_id:
+                await ctx.tell_person(other.id, HAZARD_ALERT.format(**words), URGENT)
+    if ticket.urgent:
+        alert = HAZARD_ALERT if ticket.fault_type == FaultType.hazard else LIFE_ALERT
+        for leader in leaders(ticket.team, ctx):
+            if leader.id != worker_id:
+                await ctx.tell_person(leader.id, alert.format(**words), URGENT)
+    return ticket
+
+
+async def page_for(ticket: Ticket, ctx: Context) -> None:
+    """Nobody can be sent: the admins and the team's leaders are told, urgently."""
+    team = ctx.config.team(ticket.team)
+    notice = (NO_ONE_ON_DUTY if team else NO_TEAM).format(
+        id=ticket.id,
+        address=ticket_address(ticket, ctx.config),
+        fault=FAULT_WORDS.get(ticket.fault_type or "other", ""),
+        team=team.name if team else "",
+        reporter=ticket.reporter_name or "居民",
+        group=ticket.group_topic or "私聊",
+        text=_shorten(ticket.text, 300),
+    )
+    await ctx.tell_admins(notice, URGENT)
+    for leader in leaders(ticket.team, ctx):
+        await ctx.tell_person(leader.id, notice, URGENT)
+    if not ctx.config.admins and not leaders(ticket.team, ctx):
+        log.warning("ticket %s has no worker and no admin or leader to hear of it", ticket.id)
+
+
+async def assign(
+    ticket: Ticket, worker_id: str, ctx: Context, actor: str | None, role: str
+) -> Ticket:
+    """Give a ticket to a worker, send them the dispatch, and start the acceptance clock."""
+    ticket = move(ticket, "assigned", ctx, actor, role, worker_id, worker_id=worker_id)
+    ctx.store.note_assigned(worker_id, ctx.now())
+    await ctx.tell_person(worker_id, dispatch_message(ticket, ctx), URGENT)
+    ctx.store.cancel_timers("accept", ticket.id)
+    accept_by = ctx.now() + timedelta(minutes=ctx.config.service.accept_minutes)
+    ctx.store.add_timer("accept", ticket.id, accept_by, {"worker": worker_id})
+    log.info("ticket %s assigned to %s by %s", ticket.id, worker_id, actor)
+    return ticket
+
+
+def on_duty(team: str | None, ctx: Context) -> list[Worker]:
+    duty = ctx.store.on_duty_workers(team) if team else []
+    return [w for w in ctx.config.workers if w.id in duty]
+
+
+def leaders(team: str | None, ctx: Context) -> list[Worker]:
+    return [w for w in ctx.config.workers if team and w.team == team and w.leader]
+
+
+def start_clocks(ticket: Ticket, ctx: Context) -> None:
+    """The commitment clock of a new lead: 80% of the promise, the promise, restoration."""
+    first, due = ticket.first_reported_at or ticket.created_at, ticket.due_at
+    if due is not None:
+        share = ctx.config.service.warn_share
+        ctx.store.add_timer("warn", ticket.id, first + (due - first) * share)
+        ctx.store.add_timer("missed", ticket.id, due)
+    if ticket.restore_due_at is not None:
+        ctx.store.add_timer("restore", ticket.id, ticket.restore_due_at)
+
+
+def stop_clocks(ticket: Ticket, ctx: Context, *kinds: str) -> None:
+    for kind in kinds or CLOCKS:
+        ctx.store.cancel_timers(kind, ticket.id)
+
+
+# -- telling every reporter -------------------------------------------------------------
+
+
+def reports_of(lead: Ticket, ctx: Context) -> list[Ticket]:
+    """The lead and every report that joined it."""
+    return [lead, *ctx.store.members(lead.id)]
+
+
+async def tell_reporters(lead: Ticket, text: str, ctx: Context, priority: int = 1) -> None:
+    """One message per group, @-mentioning every reporter there; a private one each to
+    those who reported privately."""
+    by_group: dict[str, tuple[Conversation, list[Mention]]] = {}
+    for t in reports_of(lead, ctx):
+        if t.group is None:
+            await ctx.tell_person(t.reporter_id, text, priority)
+            continue
+        conversation, mentions = by_group.setdefault(t.group.id, (t.group, []))
+        if all(m.id != t.reporter_id for m in mentions):
+            mentions.append(Mention(id=t.reporter_id, name=t.reporter_name))
+    for conversation, mentions in by_group.values():
+        await ctx.tell(conversation, text, *mentions, priority=priority)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
