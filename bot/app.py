@@ -9,9 +9,11 @@
   one transaction, each message in a savepoint of its own (one that fails rolls back
   alone); its effects, its outbox rows and its "handled" mark commit together.
 - **sending**: the outbox, concurrently across conversations (at most `lanes` at
-  once) and in order within each; a send is marked sent as soon as it returns (the
-  marks of sends finishing together share one commit). A failed send waits and is
-  tried again; later messages to its conversation wait behind it.
+  once), the urgent first (hazards, dispatches, escalations; then replies; then
+  answers and notices), in order within each priority of a conversation, under the
+  send governor's limits per minute (bot/pacing.py); a send is marked sent as soon as
+  it returns (the marks of sends finishing together share one commit). A failed send
+  waits and is tried again; later messages to its conversation wait behind it.
 
 After a crash every recorded message is handled at the next start (one whose payload
 was never fetched is fetched again by id), and the outbox goes out. What a crash can
@@ -34,6 +36,7 @@ from bot.config import Config
 from bot.gateways.base import Gateway, GatewayError
 from bot.messages import Incoming
 from bot.middleware import default_chain
+from bot.pacing import SendPace
 from bot.records import OutboxItem
 from bot.router import Context, Dispatcher, Router
 from bot.store import Store
@@ -77,6 +80,8 @@ class App:
         self.store: Store | None = None
         self.tick_seconds = tick_seconds
         self.batch, self.lanes = batch, lanes
+        limits = config.gateway
+        self.pace = SendPace(limits.send_per_minute, limits.send_per_group_per_minute)
         self._db = asyncio.Lock()  # one writer on the connection at a time
         self._sending = asyncio.Lock()  # one pass over the outbox at a time
         self._arrived: list[tuple[str, datetime]] = []
@@ -321,23 +326,32 @@ class App:
             return 0, False
         async with self._db:  # read only what has committed
             rows = self.store.unsent(OUTBOX_READ)
+        # rows come most urgent first: the lanes start in that order, each in that order
         lanes: dict[str, list[OutboxItem]] = defaultdict(list)
         for item in rows:
             lanes[item.out.conversation.label()].append(item)
         slots = asyncio.Semaphore(self.lanes)
+        held = self.pace.held
         sent = await asyncio.gather(*(self._send_lane(items, slots) for items in lanes.values()))
+        self.pace.tidy(self.clock.now())
+        if self.pace.held > held:  # over the limits: the rest waits for the next tick
+            log.info("send governor holding %d messages for now", self.pace.held - held)
+            return sum(sent), False
         return sum(sent), len(rows) == OUTBOX_READ
 
     async def _send_lane(self, items: list[OutboxItem], slots: asyncio.Semaphore) -> int:
-        """One conversation's messages, in order; stop at the first not due or failed."""
+        """One conversation's messages, in order; stop at the first not due, held by the
+        governor, or failed."""
         sent = 0
         async with slots:
             for item in items:
-                if not item.due(self.clock.now()):
+                now = self.clock.now()
+                if not item.due(now) or not self.pace.take(item.out.conversation, now):
                     break
                 try:
                     await self.gateway.send(item.out)
                 except GatewayError as e:
+                    self.pace.give_back(item.out.conversation)
                     await self._send_failed(item, e)
                     break
                 await self._mark_sent(item.id)

@@ -56,6 +56,9 @@ class Community(Strict):
     kind: CommunityKind = CommunityKind.estate
     team: str | None = None
     remote: bool = False  # far from the station: the longer arrival promise
+    # this community's own promises, when they differ from its kind's ([service])
+    arrival_minutes: PositiveInt | None = None
+    restore_hours: PositiveInt | None = None
 
 
 class Group(Strict):
@@ -128,18 +131,24 @@ class Service(Strict):
     reopen_hours: PositiveInt = 48  # 还是没电 after 完成 reopens the ticket within this
     followup_close_hours: PositiveInt = 24  # no answer to "恢复了吗" by then: closed
 
-    def arrival_for(self, kind: CommunityKind | None, remote: bool = False) -> int:
-        if remote:
+    def arrival_for(self, community: Community | None) -> int:
+        """The arrival promise, in minutes: the community's own, a remote one's, its
+        kind's; with no community known, the longest."""
+        if community is not None and community.arrival_minutes is not None:
+            return community.arrival_minutes
+        if community is not None and community.remote:
             return self.remote_arrival_minutes
-        if kind is None:
+        if community is None:
             return max(self.arrival_minutes.values(), default=90)
-        return self.arrival_minutes.get(kind, 90)
+        return self.arrival_minutes.get(community.kind, 90)
 
-    def restore_for(self, kind: CommunityKind | None) -> int:
+    def restore_for(self, community: Community | None) -> int:
         """The restoration target, in minutes."""
-        if kind is None:
+        if community is not None and community.restore_hours is not None:
+            return 60 * community.restore_hours
+        if community is None:
             return 60 * max(self.restore_hours.values(), default=5)
-        return 60 * self.restore_hours.get(kind, 5)
+        return 60 * self.restore_hours.get(community.kind, 5)
 
 
 class Gateway(Strict):

@@ -204,7 +204,7 @@ def m006_incidents_and_timers(db: Database) -> None:
         ("first_reported_at", str),  # the promise counts from the first report
         ("restore_due_at", str),
         ("rating", int),
-        ("followup", str),  # asked_restored / asked_rating, while the reporter is asked
+        ("followup", str),  # restored / rating: the question the reporter was asked
         ("closed_at", str),
         ("outcome", str),  # confirmed / unconfirmed / merged
         ("nudged_at", str),  # the worker was nudged once for this ticket
@@ -220,6 +220,10 @@ def m006_incidents_and_timers(db: Database) -> None:
     db.execute("create index timers_due on timers (due_at) where fired_at is null")
     db.execute("create index timers_ref on timers (kind, ref)")
     db["outbox"].add_column("priority", int, not_null_default=1)
+    db.execute(
+        "create index outbox_next on outbox (priority, id) "
+        "where sent_at is null and given_up_at is null"
+    )
 
 
 def apply(db: Database) -> None:

@@ -152,10 +152,12 @@ class Store(ServiceRecords):
         )
 
     def unsent(self, limit: int = 500) -> list[OutboxItem]:
-        """Messages still to send, oldest first (given-up ones are left out)."""
+        """Messages still to send, the most urgent first, then the oldest (given-up ones are
+        left out)."""
         rows = self.sql.all(
             "select id, attempts, next_attempt_at, conversation, text, mentions, cause, priority "
-            "from outbox where sent_at is null and given_up_at is null order by id limit ?",
+            "from outbox where sent_at is null and given_up_at is null "
+            "order by priority, id limit ?",
             [limit],
         )
         return [

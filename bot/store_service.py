@@ -104,16 +104,24 @@ class ServiceRecords:
         actor_id: str | None,
         role: str,
         action: str,
+        detail: str | None = None,
         **changes: Any,
     ) -> Ticket:
         """Fields of a ticket change without a change of state (a rating, a nudge): an
-        event still says who and what."""
+        event still says who and what (`detail`, or the changes)."""
         with self.sql.together():
             values = {k: iso(v) if isinstance(v, datetime) else v for k, v in changes.items()}
             self.sql.update("tickets", ticket_id, {**values, "updated_at": iso(at)})
-            detail = json.dumps(values, ensure_ascii=False, default=str)
+            detail = detail or json.dumps(values, ensure_ascii=False, default=str)
             self._event(ticket_id, at, actor_id, role, action, detail)
         return self.ticket(ticket_id)  # type: ignore[return-value]
+
+    def last_event_at(self, ticket_id: int, action: str) -> datetime | None:
+        at = self.sql.value(
+            "select max(at) from ticket_events where ticket_id = ? and action = ?",
+            [ticket_id, action],
+        )
+        return datetime.fromisoformat(at) if at else None
 
     def note_assigned(self, worker_id: str, at: datetime) -> None:
         """Round robin: the worker was given a ticket now."""

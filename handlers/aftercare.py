@@ -16,14 +16,15 @@ from bot.records import Ticket
 from bot.router import Context, Router
 from handlers.common import (
     local_time,
+    says,
     ticket_address,
     ticket_state,
     understand,
 )
-from handlers.fault_reports import answers_question
+from handlers.fault_reports import answers_question, repeated_words
 from handlers.nlu.models import Intent
 from handlers.repairs import confirm, rate, reopen
-from handlers.tickets import State, lead_of
+from handlers.tickets import State, lead_of, repeat
 
 router = Router(name=__name__)
 
@@ -46,9 +47,6 @@ _NOT_RESTORED = re.compile(
     r"^\s*(2|２|二|还没有|还没|没有|冇|未恢复|还是没电|仲未|仲冇电)[\s。.!！]*$"
 )
 _STARS = re.compile(r"^\s*([1-5１-５])\s*(星|分|颗星)?[\s。.!！]*$")
-_STILL_OUT = re.compile(
-    r"(还是|仍然|依然|仲系|仲)(没|冇|无)电|又(停|冇电|没电|跳)|还没(修)?好|仲未好|又黑"
-)
 
 
 def _asked(msg: Incoming, ctx: Context) -> Ticket | None:
@@ -83,7 +81,7 @@ async def answer_followup(msg: Incoming, ctx: Context) -> str:
 def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
     """The reporter's ticket finished within `reopen_hours` that this message says is
     still broken (还是没电, 又停了), at the same place or naming none."""
-    if not _STILL_OUT.search(msg.text) and understand(msg, ctx).intent is not Intent.fault_report:
+    if not says(msg, ctx, "STILL_OUT") and understand(msg, ctx).intent is not Intent.fault_report:
         return None
     since = ctx.now() - timedelta(hours=ctx.config.service.reopen_hours)
     group = msg.conversation.id if msg.conversation.is_group else None
@@ -92,7 +90,7 @@ def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
         if ticket.outcome == "merged":
             continue
         if said is None or not said.building or said.building == ticket.building:
-            if _STILL_OUT.search(msg.text) or ticket.fault_type == understand(msg, ctx).fault_type:
+            if says(msg, ctx, "STILL_OUT") or ticket.fault_type == understand(msg, ctx).fault_type:
                 return ticket
     return None
 
@@ -101,6 +99,22 @@ def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
 async def reopen_after_done(msg: Incoming, ctx: Context) -> str:
     """还是没电 after 完成: the same ticket back to the same worker, not a new one."""
     return await reopen(_reopenable(msg, ctx), msg.text, ctx)  # type: ignore[arg-type]
+
+
+def _urged(msg: Incoming, ctx: Context) -> Ticket | None:
+    """The sender's open ticket in this conversation, when the message urges it on."""
+    if not says(msg, ctx, "URGE") or understand(msg, ctx).intent is Intent.faq:
+        return None
+    group = msg.conversation.id if msg.conversation.is_group else None
+    mine = [t for t in ctx.store.open_tickets_of_reporter(msg.sender.id) if t.group_id == group]
+    return mine[-1] if mine else None
+
+
+@router.message(lambda m, c: _urged(m, c) is not None)
+async def urge_repair(msg: Incoming, ctx: Context) -> str | None:
+    """快点来啊 from a reporter: their ticket, the worker nudged once, the truth told."""
+    filed = await repeat(_urged(msg, ctx), msg.text, ctx)  # type: ignore[arg-type]
+    return repeated_words(filed.lead, ctx) if filed.tell_now else None
 
 
 def _asks_progress(msg: Incoming, ctx: Context) -> bool:

@@ -33,6 +33,15 @@ STATE_WORDS = {
 }
 
 
+def says(msg: Incoming, ctx: Context, words: str) -> bool:
+    """Does the message say one of the kb/words list `words` (e.g. URGE, FIRE_NOW)?"""
+    rules = ctx.services["understander"].rules
+    key = f"normalized:{msg.id}"
+    if key not in ctx.data:
+        ctx.data[key] = rules.normalize(msg.text)
+    return rules.words.pattern(words).search(ctx.data[key]) is not None
+
+
 def understand(msg: Incoming, ctx: Context) -> Understanding:
     """What the message says, worked out once per message and kept on the context."""
     if "understanding" not in ctx.data:

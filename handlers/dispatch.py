@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.config import Worker
 from bot.messages import Incoming
 from bot.records import Ticket
@@ -62,6 +64,7 @@ LINE = "{mark}#{id} {address} {fault}｜{state}｜限 {due}{late}{reports}"
 LATE = " 已超时"
 REPORTS = "（{n} 人报修）"
 
+_DONE_NOTE = re.compile(r"\s*完成\s*[#＃]?\s*[0-9０-９]+\s*(.*)", re.DOTALL)
 WORKER_COMMANDS = ("接单", "到达", "完成", "转单", "我的工单", "上班", "下班")
 
 
@@ -156,9 +159,14 @@ async def complete_ticket(msg: Incoming, ctx: Context) -> str:
     ticket = _own_ticket(msg, ctx, args, "完成 12 处理情况")
     if isinstance(ticket, str):
         return ticket
-    note = " ".join(args[1:]).strip()
-    ticket = await complete(ticket, ctx.config.worker(msg.sender.id), note, ctx)
+    ticket = await complete(ticket, ctx.config.worker(msg.sender.id), _note(msg.text), ctx)
     return DONE_WORKER.format(id=ticket.id)
+
+
+def _note(text: str) -> str:
+    """What the worker wrote after 完成 and the number, as written (its own punctuation)."""
+    found = _DONE_NOTE.match(text)
+    return found.group(1).strip()[:500] if found else ""
 
 
 @router.message(in_private, has_role(Role.worker), command("转单"))

@@ -9,7 +9,7 @@ import logging
 import re
 
 from bot.messages import Incoming
-from bot.router import Context, Role, Router
+from bot.router import LOW, Context, Role, Router
 from handlers.common import hold_for_confirmation, understand
 from handlers.nlu.kb import PLACEHOLDER
 from handlers.nlu.live import LiveKnowledge
@@ -38,6 +38,7 @@ async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     entry = answer_text(knowledge, u.faq_id, ctx.config.station.hotline) if u.faq_id else None
     if entry is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
+    ctx.data["reply_priority"] = LOW  # an answer can wait behind repairs and dangers
     if u.confirm:  # a question, but quite possibly a report too: ask
         hold_for_confirmation(msg, ctx)
         return entry + ASK_REPORT_AFTER_ANSWER

@@ -25,6 +25,7 @@ from handlers.common import (
     community_kind,
     hold_for_confirmation,
     local_time,
+    says,
     ticket_address,
     ticket_state,
     understand,
@@ -51,7 +52,9 @@ PROMISE_NOBODY = "值班师傅暂时都不在，已通知值班负责人尽快�
 PROMISE_NO_PLACE = "工作人员会尽快确认地址并安排师傅，急事请拨打{hotline}。"
 JOINED = "这个故障已有邻居报修（工单 {id}），{state}{due}。不用重复报修，修好会在群里通知。"
 JOINED_DUE = "，预计 {due} 前到达"
+LATE = "，已超过原定到达时间（{due}），已通知负责人督办"
 REPEATED = "您报修的故障（工单 {id}）{state}{due}。已提醒师傅尽快处理。"
+REPEATED_WAITING = "您报修的故障（工单 {id}）{state}{due}。已催负责人尽快安排师傅。"
 ASK_ESTATE = "收到！请问具体是几栋几单元几号？例如「3栋2单元501」，我马上为您登记报修。"
 ASK_VILLAGE = "收到！请问是哪个村、几组几号？例如「东岭村3组15号」，我马上为您登记报修。"
 ASK_PLACE = "收到！请问是哪个小区或村、具体地址？例如「幸福花园3栋2单元501」，我马上为您登记报修。"
@@ -71,10 +74,6 @@ NO = {"不是", "不是的", "不用", "不用了", "唔使", "唔系", "唔係"
 _NOT_WORD = re.compile(r"[\W_]+")
 
 HOUSEHOLD_FAULTS = {FaultType.household_outage, FaultType.trip, FaultType.meter}
-
-
-def _words(ctx: Context, name: str) -> re.Pattern[str]:
-    return ctx.services["understander"].rules.words.pattern(name)
 
 
 def _address_complete(address: Address, fault: FaultType | None) -> bool:
@@ -98,18 +97,18 @@ async def open_report(
     """File the report with the repair service and word the reply to the reporter."""
     filed = await file_report(msg, u, address, ctx, text, first_at)  # type: ignore[arg-type]
     prefix = _advice(msg, u, ctx)
-    if u.fault_type is FaultType.hazard and _shocked(msg, ctx):
+    if u.fault_type is FaultType.hazard and says(msg, ctx, "SHOCKED"):
         await _alert_shock(filed, msg, ctx)
+    if filed.kind == "opened":
+        return prefix + _opened(filed, ctx)
+    if not filed.tell_now and not prefix:
+        return None  # type: ignore[return-value]  # told minutes ago, or told in a batch soon
     if filed.kind == "repeated":
-        return prefix + _progress_words(REPEATED, filed, ctx)
-    if filed.kind == "joined":
-        if not filed.tell_now and not prefix:
-            return None  # type: ignore[return-value]  # a batched acknowledgement will tell them
-        ctx.store.set_ticket(
-            filed.ticket.id, ctx.now(), None, "system", "acknowledged", acked_at=ctx.now()
-        )
-        return prefix + _progress_words(JOINED, filed, ctx)
-    return prefix + _opened(filed, ctx)
+        return prefix + repeated_words(filed.lead, ctx)
+    ctx.store.set_ticket(
+        filed.ticket.id, ctx.now(), None, "system", "acknowledged", acked_at=ctx.now()
+    )
+    return prefix + progress_words(JOINED, filed.lead, ctx)
 
 
 def _opened(filed: Filed, ctx: Context) -> str:
@@ -126,29 +125,48 @@ def _opened(filed: Filed, ctx: Context) -> str:
     return OPENED.format(id=ticket.id, address=where, promise=promise)
 
 
-def _progress_words(template: str, filed: Filed, ctx: Context) -> str:
-    lead = filed.lead
-    due = JOINED_DUE.format(due=local_time(lead.due_at, ctx)) if lead.state != "arrived" else ""
+def progress_words(template: str, lead: Ticket, ctx: Context) -> str:
+    """The incident's number, state and expected time (or the truth that it is late)."""
+    due = ""
+    if lead.state in ("open", "assigned", "accepted") and lead.due_at is not None:
+        late = ctx.now() > lead.due_at
+        due = (LATE if late else JOINED_DUE).format(due=local_time(lead.due_at, ctx))
     return template.format(id=lead.id, state=ticket_state(lead, ctx.config), due=due)
+
+
+def repeated_words(lead: Ticket, ctx: Context) -> str:
+    """To a resident repeating or urging: where their repair is, and that it was pushed."""
+    return progress_words(REPEATED if lead.worker_id else REPEATED_WAITING, lead, ctx)
+
+
+@router.timer("ack")
+async def acknowledge_joined(timer: Timer, ctx: Context) -> None:
+    """One message to a group, @-mentioning its reporters of a known outage not told yet
+    (at most one such message per group per `ack_every_seconds`)."""
+    by_lead: dict[int, list[Ticket]] = {}
+    for t in ctx.store.unacknowledged(timer.ref):
+        by_lead.setdefault(t.incident_id or t.id, []).append(t)
+    for tickets in by_lead.values():
+        lead = lead_of(tickets[0], ctx)
+        mentions = {t.reporter_id: Mention(id=t.reporter_id, name=t.reporter_name) for t in tickets}
+        group = tickets[0].group
+        assert group is not None
+        await ctx.tell(group, progress_words(JOINED, lead, ctx), *mentions.values())
+        for t in tickets:
+            ctx.store.set_ticket(
+                t.id, ctx.now(), None, "system", "acknowledged", acked_at=ctx.now()
+            )
 
 
 def _advice(msg: Incoming, u: Understanding, ctx: Context) -> str:
     """The safety advice that fits the danger, or the life-support advice."""
     if u.fault_type is not FaultType.hazard:
         return LIFE_SUPPORT if u.urgent else ""
-    if _shocked(msg, ctx):
+    if says(msg, ctx, "SHOCKED"):
         return SAFETY_SHOCK
-    if _words(ctx, "FIRE_NOW").search(_normalized(msg, ctx)):
+    if says(msg, ctx, "FIRE_NOW"):
         return SAFETY_FIRE
     return SAFETY_WIRE
-
-
-def _normalized(msg: Incoming, ctx: Context) -> str:
-    return ctx.services["understander"].rules.normalize(msg.text)
-
-
-def _shocked(msg: Incoming, ctx: Context) -> bool:
-    return _words(ctx, "SHOCKED").search(_normalized(msg, ctx)) is not None
 
 
 async def _alert_shock(filed: Filed, msg: Incoming, ctx: Context) -> None:
@@ -338,6 +356,8 @@ async def report_fault(msg: Incoming, ctx: Context) -> str | None:
 
 async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str | None:
     address = u.address or Address()
+    if u.urgent:  # the safety advice goes out before anything else waiting
+        ctx.data["reply_priority"] = URGENT
     if u.fault_type is FaultType.hazard:
         reply = await open_report(msg, u, address, ctx)
         if address.building is None and msg.conversation.is_group:
@@ -352,13 +372,10 @@ async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str | None:
     return await open_report(msg, u, address, ctx)
 
 
-def _smells_gas(msg: Incoming, ctx: Context) -> bool:
-    return _words(ctx, "GAS_SMELL").search(_normalized(msg, ctx)) is not None
-
-
-@router.message(_smells_gas)
+@router.message(lambda m, c: says(m, c, "GAS_SMELL"))
 async def warn_about_gas(msg: Incoming, ctx: Context) -> str:
     """A gas smell is a danger, not an electrical one: what to do, at once."""
+    ctx.data["reply_priority"] = URGENT
     return GAS
 
 

@@ -3,31 +3,30 @@
 Timers (rows of the timers table, set by handlers/tickets.py and handlers/repairs.py)
 fire here, each in its own transaction:
 
-- accept: not accepted in `accept_minutes` -> the next on-duty worker of the team, and
-  the team leader is told;
+- accept: not accepted in `accept_minutes` -> the next on-duty worker of the team not
+  tried yet, and the team leader is told (and the admins, for an urgent ticket or when
+  everyone was tried);
 - warn: 80% of the arrival promise gone and nobody there -> the worker and the leader;
 - missed: the promise missed -> the admins, and every reporter hears an apology and the
   new expected time;
 - restore: the restoration target missed -> the admins;
 - followup: no answer a day after 完成 -> closed as unconfirmed;
-- ack: the batched "this outage is known" for a group's new reporters.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.messages import Mention
 from bot.records import Ticket, Timer
 from bot.router import URGENT, Context, Router
-from handlers.common import FAULT_WORDS, local_time, ticket_address, ticket_state, worker_label
+from handlers.common import FAULT_WORDS, local_time, ticket_address, worker_label
 from handlers.tickets import (
     WORKING,
     State,
     assign,
-    lead_of,
     leaders,
     move,
+    on_duty,
     reports_of,
     tell_reporters,
 )
@@ -35,17 +34,18 @@ from handlers.tickets import (
 router = Router(name=__name__)
 
 # What workers, leaders, admins and residents read.
-NOT_ACCEPTED_LEADER = "【超时未接 #{id}】{address} {fault}：{worker}{minutes} 分钟没有接单，{then}"
+NOT_ACCEPTED_LEADER = (
+    "【超时未接 #{id}】{address} {fault}：{worker} {minutes} 分钟内没有接单，{then}"
+)
 HANDED_ON = "已转给{worker}。"
 TAKEN_AWAY = "工单 #{id} 超时未接，{worker}"
-NOBODY_ELSE = "没有其他值班师傅，请尽快安排。"
+NOBODY_ELSE = "值班师傅都派过了，请尽快电话联系安排。"
 WARN = "【提醒 #{id}】{address}：离承诺到达时间（{due}）只剩 {left} 分钟，请抓紧。"
 MISSED_ADMINS = "【超时 #{id}】{address} {fault}：承诺 {due} 前到达，现在还没到场（{state}）。"
 MISSED_RESIDENT = (
     "非常抱歉，师傅没能在承诺时间内赶到（工单 {id}）。已通知负责人督办，预计 {due} 前到达。"
 )
 RESTORE_ADMINS = "【未复电 #{id}】{address} {fault}：超过复电目标时间（{due}）仍未处理完，请关注。"
-KNOWN = "这个故障已有人报修（工单 {id}），{state}。不用重复报修，修好会在群里通知。"
 
 
 def _open_lead(timer: Timer, ctx: Context) -> Ticket | None:
@@ -74,20 +74,21 @@ async def escalate_unaccepted(timer: Timer, ctx: Context) -> None:
         return  # handed to someone else meanwhile: that hand-over has its own clock
     words = _words(ticket, ctx)
     words["minutes"] = str(ctx.config.service.accept_minutes)
-    nxt = ctx.store.next_worker(ticket.team) if ticket.team else None
-    if nxt is not None and nxt != ticket.worker_id:
-        previous = ticket.worker_id
-        ticket = await assign(ticket, nxt, ctx, None, "system")
+    tried = tuple(timer.payload.get("tried", [ticket.worker_id]))
+    untried = [w for w in on_duty(ticket.team, ctx) if w.id not in tried]
+    told = leaders(ticket.team, ctx)
+    if untried:
+        previous, nxt = ticket.worker_id, untried[0].id
+        ticket = await assign(ticket, nxt, ctx, None, "system", tried)
         then = HANDED_ON.format(worker=worker_label(ctx.config, nxt))
-        if previous:
+        if previous and all(previous != leader.id for leader in told):
             await ctx.tell_person(previous, TAKEN_AWAY.format(id=ticket.id, worker=then))
-    else:
+    else:  # everyone on duty was tried: it stays with the last, and people are told
         then = NOBODY_ELSE
     notice = NOT_ACCEPTED_LEADER.format(**words, then=then)
-    told = leaders(ticket.team, ctx)
     for leader in told:
         await ctx.tell_person(leader.id, notice, URGENT)
-    if not told or then == NOBODY_ELSE:
+    if not told or then == NOBODY_ELSE or ticket.urgent:  # a life or a danger: the station head
         await ctx.tell_admins(notice, URGENT)
 
 
@@ -146,24 +147,3 @@ async def close_unanswered(timer: Timer, ctx: Context) -> None:
     for report in reports_of(ticket, ctx):
         if report.state == State.done:
             move(report, "unconfirmed", ctx, None, "system", outcome="unconfirmed", followup=None)
-
-
-@router.timer("ack")
-async def acknowledge_joined(timer: Timer, ctx: Context) -> None:
-    """One message to a group, @-mentioning its new reporters of known outages."""
-    waiting = ctx.store.unacknowledged(timer.ref)
-    by_lead: dict[int, list[Ticket]] = {}
-    for t in waiting:
-        by_lead.setdefault(t.lead_id, []).append(t)
-    for tickets in by_lead.values():
-        lead = lead_of(tickets[0], ctx)
-        mentions = {t.reporter_id: t for t in tickets}
-        text = KNOWN.format(id=lead.id, state=ticket_state(lead, ctx.config))
-        group = tickets[0].group
-        assert group is not None
-        named = (Mention(id=t.reporter_id, name=t.reporter_name) for t in mentions.values())
-        await ctx.tell(group, text, *named)
-        for t in tickets:
-            ctx.store.set_ticket(
-                t.id, ctx.now(), None, "system", "acknowledged", acked_at=ctx.now()
-            )

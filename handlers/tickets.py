@@ -80,6 +80,18 @@ MOVES: dict[str, tuple[tuple[State, ...], State]] = {
     "rejoined": ((State.done, State.closed), State.joined),  # its incident reopened
 }
 HOUSEHOLD = (FaultType.household_outage, FaultType.trip, FaultType.meter)
+# A report joins an open incident of these faults. A home without power, or anything
+# unclear, in a building that is out joins that outage; a trip or a meter is one home's
+# own.
+JOINS: dict[FaultType, tuple[FaultType, ...]] = {
+    FaultType.area_outage: (FaultType.area_outage,),
+    FaultType.household_outage: (FaultType.area_outage,),
+    FaultType.voltage: (FaultType.voltage,),
+    FaultType.hazard: (FaultType.hazard,),
+    FaultType.other: (FaultType.area_outage,),  # 楼道灯都不亮了 in a building that is out
+}
+NEEDS_BUILDING = (FaultType.household_outage, FaultType.other)  # to be taken for an outage
+QUIET_REPEATS = timedelta(minutes=10)  # a repeat within this of the last one draws no reply
 CLOCKS = ("accept", "warn", "missed", "restore")
 
 
@@ -104,7 +116,8 @@ class Filed:
     kind: str  # opened / joined / repeated
     ticket: Ticket  # the reporter's own ticket
     lead: Ticket  # the ticket that carries the work
-    tell_now: bool = True  # joined: False when a batched acknowledgement will tell them
+    tell_now: bool = True  # False: a batched acknowledgement will tell them (joined), or
+    # they were answered minutes ago (repeated)
 
 
 async def file_report(
@@ -120,11 +133,17 @@ async def file_report(
         if t.group_id == group_id and _same_place(t, address) and _same_kind(t, u.fault_type)
     ]  # fmt: skip
     if own:
-        return await _repeated(own[-1], text, ctx)
+        return await repeat(own[-1], text, ctx)
     fault = u.fault_type or FaultType.other
-    if fault not in HOUSEHOLD and address.community is not None:
+    joins = JOINS.get(fault, ())
+    if joins and address.community is not None:
         since = now - timedelta(minutes=ctx.config.service.incident_window_minutes)
-        lead = ctx.store.incident_lead(address.community, address.building, (fault.value,), since)
+        building = address.building
+        if fault in NEEDS_BUILDING and building is None:
+            joins = ()  # something somewhere in the community: not taken for an outage
+        lead = ctx.store.incident_lead(
+            address.community, building, tuple(f.value for f in joins), since
+        ) if joins else None  # fmt: skip
         if lead is not None:
             ticket, _ = ctx.store.open_ticket(
                 _new(msg, u, address, ctx, text, first_at, state="joined", incident_id=lead.id)
@@ -173,9 +192,8 @@ def _new(
     first_at: datetime | None, **extra: object,
 ) -> NewTicket:  # fmt: skip
     community = ctx.config.community(address.community)
-    kind = community.kind if community else None
     first = min(first_at or ctx.now(), ctx.now())
-    arrival = ctx.config.service.arrival_for(kind, bool(community and community.remote))
+    arrival = ctx.config.service.arrival_for(community)
     return NewTicket(
         source_message_id=msg.id,
         **address.model_dump(),
@@ -190,21 +208,35 @@ def _new(
         created_at=ctx.now(),
         first_reported_at=first,
         due_at=first + timedelta(minutes=arrival),
-        restore_due_at=first + timedelta(minutes=ctx.config.service.restore_for(kind)),
+        restore_due_at=first + timedelta(minutes=ctx.config.service.restore_for(community)),
         **extra,  # type: ignore[arg-type]
     )
 
 
-async def _repeated(ticket: Ticket, text: str, ctx: Context) -> Filed:
-    """The same resident again: on their ticket, and the worker nudged once."""
-    ticket = ctx.store.set_ticket(ticket.id, ctx.now(), ticket.reporter_id, "resident", "repeated")
+async def repeat(ticket: Ticket, text: str, ctx: Context) -> Filed:
+    """The same resident again, or urging (快点来啊): on their ticket, and the worker
+    nudged once. `tell_now` is False when they were answered less than
+    QUIET_REPEATS ago."""
+    last = ctx.store.last_event_at(ticket.id, "repeated")
+    tell = last is None or ctx.now() - last >= QUIET_REPEATS
+    ticket = ctx.store.set_ticket(
+        ticket.id, ctx.now(), ticket.reporter_id, "resident", "repeated", text[:200],
+        text=_more(ticket, text),
+    )  # fmt: skip
     lead = lead_of(ticket, ctx)
     if lead.worker_id and lead.nudged_at is None and lead.state in WORKING:
         await ctx.tell_person(lead.worker_id, NUDGE.format(id=lead.id, text=text[:100]), URGENT)
         lead = ctx.store.set_ticket(
             lead.id, ctx.now(), None, "system", "nudged", nudged_at=ctx.now()
         )
-    return Filed("repeated", ticket, lead)
+    return Filed("repeated", ticket, lead, tell)
+
+
+def _more(ticket: Ticket, text: str) -> str:
+    """What the resident added, kept on the ticket (once, and not past 2000 characters)."""
+    if text in ticket.text:
+        return ticket.text
+    return f"{ticket.text}\n（又说）{text}"[:2000]
 
 
 def lead_of(ticket: Ticket, ctx: Context) -> Ticket:
@@ -291,15 +323,19 @@ async def page_for(ticket: Ticket, ctx: Context) -> None:
 
 
 async def assign(
-    ticket: Ticket, worker_id: str, ctx: Context, actor: str | None, role: str
-) -> Ticket:
-    """Give a ticket to a worker, send them the dispatch, and start the acceptance clock."""
+    ticket: Ticket, worker_id: str, ctx: Context, actor: str | None, role: str,
+    tried: tuple[str, ...] = (),
+) -> Ticket:  # fmt: skip
+    """Give a ticket to a worker, send them the dispatch, and start the acceptance clock
+    (`tried`: the workers it went to before and who did not take it)."""
     ticket = move(ticket, "assigned", ctx, actor, role, worker_id, worker_id=worker_id)
     ctx.store.note_assigned(worker_id, ctx.now())
     await ctx.tell_person(worker_id, dispatch_message(ticket, ctx), URGENT)
     ctx.store.cancel_timers("accept", ticket.id)
     accept_by = ctx.now() + timedelta(minutes=ctx.config.service.accept_minutes)
-    ctx.store.add_timer("accept", ticket.id, accept_by, {"worker": worker_id})
+    ctx.store.add_timer(
+        "accept", ticket.id, accept_by, {"worker": worker_id, "tried": [*tried, worker_id]}
+    )
     log.info("ticket %s assigned to %s by %s", ticket.id, worker_id, actor)
     return ticket
 
