@@ -51,17 +51,22 @@ COMPLAINT_LINE = "{id}. {at} {who}（{where}）：{text}{tickets}"
 COMPLAINT_TICKETS = "｜工单 {ids}"
 
 ADMIN_COMMANDS = ("工单", "派单", "合并", "拆分", "投诉")
+# 投诉 from anyone else is a resident's complaint (handlers/aftercare.py), not refused
+ADMIN_ONLY = tuple(c for c in ADMIN_COMMANDS if c != "投诉")
 
 
 @router.message(
-    command(*ADMIN_COMMANDS),
-    lambda m, c: c.role is not Role.admin and says_only_command(m, *ADMIN_COMMANDS),
+    command(*ADMIN_ONLY),
+    lambda m, c: c.role is not Role.admin and says_only_command(m, *ADMIN_ONLY),
 )
 async def refuse_non_admin(msg: Incoming, ctx: Context) -> str:
     return NOT_AN_ADMIN
 
 
-@router.message(command(*ADMIN_COMMANDS), lambda m, c: m.conversation.is_group)
+@router.message(
+    command(*ADMIN_COMMANDS),
+    lambda m, c: m.conversation.is_group and (c.role is Role.admin or command(*ADMIN_ONLY)(m, c)),
+)
 async def ask_for_private(msg: Incoming, ctx: Context) -> str:
     return USE_PRIVATE
 

@@ -38,6 +38,7 @@ COMPLAINT = (
     "非常抱歉给您添麻烦了。您的意见已记录（编号 {id}），并转给供电所负责人，会尽快跟进处理。"
     "也可拨打{hotline}反映。"
 )
+COMPLAINT_ASK = "请说说遇到了什么问题（什么时候、在哪里、怎么回事），我们会记录下来转给供电所负责人。也可拨打{hotline}。"
 COMPLAINT_TO_ADMINS = "【投诉 {id}】{who}（{where}）：{text}"
 
 _RESTORED = re.compile(
@@ -46,6 +47,7 @@ _RESTORED = re.compile(
 _NOT_RESTORED = re.compile(
     r"^\s*(2|２|二|还没有|还没|没有|冇|未恢复|还是没电|仲未|仲冇电)[\s。.!！]*$"
 )
+_BARE_COMPLAINT = re.compile(r"^\s*(我)?(要|想)?(投诉|投訴)(一下|下)?[\s。.!！]*$")
 _STARS = re.compile(r"^\s*([1-5１-５])\s*(星|分|颗星)?[\s。.!！]*$")
 
 
@@ -79,7 +81,7 @@ async def answer_followup(msg: Incoming, ctx: Context) -> str:
 
 
 def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
-    """The reporter's ticket finished within `reopen_hours` that this message says is
+    """The reporter's ticket finished (完成) within `reopen_hours` that this message says is
     still broken (还是没电, 又停了), at the same place or naming none."""
     if not says(msg, ctx, "STILL_OUT") and understand(msg, ctx).intent is not Intent.fault_report:
         return None
@@ -87,7 +89,8 @@ def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
     group = msg.conversation.id if msg.conversation.is_group else None
     said = understand(msg, ctx).address_in_text
     for ticket in reversed(ctx.store.done_tickets_of_reporter(msg.sender.id, group, since)):
-        if ticket.outcome == "merged":
+        finished = ctx.store.last_event_at(lead_of(ticket, ctx).id, "done")
+        if ticket.outcome == "merged" or finished is None or finished < since:
             continue
         if said is None or not said.building or said.building == ticket.building:
             if says(msg, ctx, "STILL_OUT") or ticket.fault_type == understand(msg, ctx).fault_type:
@@ -154,6 +157,8 @@ def _due_words(lead: Ticket, ctx: Context) -> str:
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.complaint)
 async def record_complaint(msg: Incoming, ctx: Context) -> str:
+    if _BARE_COMPLAINT.match(msg.text):  # 投诉 alone: what about?
+        return COMPLAINT_ASK.format(hotline=ctx.config.station.hotline)
     complaint_id = ctx.store.record_complaint(msg)
     where = msg.conversation.topic if msg.conversation.is_group else "私聊"
     await ctx.tell_admins(

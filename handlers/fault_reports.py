@@ -83,8 +83,19 @@ def _address_complete(address: Address, fault: FaultType | None) -> bool:
     return fault not in HOUSEHOLD_FAULTS or address.building is not None
 
 
-def _ask_for_address(address: Address, ctx: Context) -> str:
+def _kind_here(address: Address, msg: Incoming, ctx: Context) -> str | None:
+    """Estate or village: the community's, or the one kind of every community the group
+    covers (a joint village group asks in village words)."""
     kind = community_kind(ctx.config, address.community)
+    if kind is None and msg.conversation.is_group:
+        group = ctx.config.group(msg.conversation.topic)
+        kinds = {community_kind(ctx.config, c) for c in (group.communities if group else [])}
+        kind = kinds.pop() if len(kinds) == 1 else None
+    return kind
+
+
+def _ask_for_address(address: Address, msg: Incoming, ctx: Context) -> str:
+    kind = _kind_here(address, msg, ctx)
     if kind is None:
         return ASK_PLACE
     return ASK_VILLAGE if kind == "village" else ASK_ESTATE
@@ -362,13 +373,14 @@ async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str | None:
         reply = await open_report(msg, u, address, ctx)
         if address.building is None and msg.conversation.is_group:
             await _wait_for_address(msg, u, ctx)
-            reply += ASK_HAZARD_VILLAGE if address.community is None else ASK_HAZARD_PLACE
+            village = _kind_here(address, msg, ctx) in ("village", None)
+            reply += ASK_HAZARD_VILLAGE if village else ASK_HAZARD_PLACE
         return reply
     if _address_complete(address, u.fault_type):
         return await open_report(msg, u, address, ctx)
     if msg.conversation.is_group:
         await _wait_for_address(msg, u, ctx)
-        return _ask_for_address(address, ctx)
+        return _ask_for_address(address, msg, ctx)
     return await open_report(msg, u, address, ctx)
 
 

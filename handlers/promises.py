@@ -97,6 +97,8 @@ async def warn_before_the_promise(timer: Timer, ctx: Context) -> None:
     ticket = _open_lead(timer, ctx)
     if ticket is None or ticket.state not in (State.assigned, State.accepted) or not ticket.due_at:
         return
+    if ctx.now() >= ticket.due_at:
+        return  # fired late (the bot was down): the missed promise speaks for itself
     left = max(0, int((ticket.due_at - ctx.now()).total_seconds() // 60))
     notice = WARN.format(**_words(ticket, ctx), left=left)
     if ticket.worker_id:
