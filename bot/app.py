@@ -48,6 +48,7 @@ BATCH = 64  # messages handled in one transaction at most
 LANES = 8  # conversations sent to at once
 OUTBOX_READ = 500  # outbox rows read per pass
 PRUNE_EVERY = timedelta(hours=1)
+TIMER_TRIES, TIMER_RETRY = 3, timedelta(minutes=1)  # a timer whose job fails
 
 
 class App:
@@ -269,7 +270,8 @@ class App:
 
     async def _fire_timers(self, now: datetime) -> None:
         """Every due timer, each in its own transaction with all it causes (its outbox rows
-        and the mark that it fired), like a message; one that fails is logged, marked."""
+        and the mark that it fired), like a message. One that fails leaves nothing half
+        done and is tried again a minute later, up to TIMER_TRIES times, then given up."""
         assert self.store is not None
         jobs = {kind: job for r in self.dispatcher.routers for kind, job in r.timers.items()}
         for timer in self.store.due_timers(now):
@@ -283,8 +285,15 @@ class App:
                         await job(timer, ctx)
                     self.store.fire_timer(timer.id, now)
             except Exception:
-                log.exception("timer %s (%s %s) failed", timer.id, timer.kind, timer.ref)
-                self.store.fire_timer(timer.id, now)
+                tries = timer.payload.get("tries", 0) + 1
+                if tries < TIMER_TRIES:
+                    log.exception("timer %s (%s %s) failed; again in a minute", timer.id,
+                                  timer.kind, timer.ref)  # fmt: skip
+                    self.store.retry_timer(timer, now + TIMER_RETRY)
+                else:
+                    log.exception("timer %s (%s %s) failed %d times, given up", timer.id,
+                                  timer.kind, timer.ref, tries)  # fmt: skip
+                    self.store.fire_timer(timer.id, now)
 
     # -- sending -------------------------------------------------------------------------
 

@@ -209,13 +209,14 @@ def m006_incidents_and_timers(db: Database) -> None:
         ("outcome", str),  # confirmed / unconfirmed / merged
         ("nudged_at", str),  # the worker was nudged once for this ticket
         ("acked_at", str),  # a joined report's reporter was told the outage is known
+        ("arrival_minutes", int),  # the length of the arrival promise for its place
     ):
         db["tickets"].add_column(column, kind)
     db["tickets"].create_index(["incident_id"])
     db["tickets"].create_index(["community", "state"])
-    db.execute(
-        "create table timers (id integer primary key, kind text not null, ref text not null, "
-        "due_at text not null, fired_at text, payload text)"
+    db.execute(  # autoincrement: a cancelled timer's id is never given to a new one
+        "create table timers (id integer primary key autoincrement, kind text not null, "
+        "ref text not null, due_at text not null, fired_at text, payload text)"
     )
     db.execute("create index timers_due on timers (due_at) where fired_at is null")
     db.execute("create index timers_ref on timers (kind, ref)")

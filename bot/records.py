@@ -34,6 +34,7 @@ class NewTicket(BaseModel):
     incident_id: int | None = None  # joined this incident (its lead ticket) at once
     first_reported_at: datetime | None = None  # the promise counts from here
     restore_due_at: datetime | None = None
+    arrival_minutes: int | None = None  # the length of the arrival promise for its place
 
 
 class Ticket(NewTicket):

@@ -246,6 +246,14 @@ class Store(ServiceRecords):
     def fire_timer(self, timer_id: int, now: datetime) -> None:
         self.sql.run("update timers set fired_at = ? where id = ?", [iso(now), timer_id])
 
+    def retry_timer(self, timer: Timer, due_at: datetime) -> None:
+        """A timer whose job failed fires again later, counting its tries in the payload."""
+        payload = {**timer.payload, "tries": timer.payload.get("tries", 0) + 1}
+        self.sql.run(
+            "update timers set due_at = ?, payload = ? where id = ?",
+            [iso(due_at), json.dumps(payload, ensure_ascii=False), timer.id],
+        )
+
     def prune(self, now: datetime) -> None:
         """Forget handled messages and sent replies older than KEEP_DAYS (a bounded file)."""
         before = iso(now - timedelta(days=KEEP_DAYS))

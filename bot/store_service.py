@@ -141,16 +141,24 @@ class ServiceRecords:
         return self._tickets_where("incident_id = ?", [lead_id])
 
     def incident_lead(
-        self, community: str, building: str | None, faults: tuple[str, ...], since: datetime
+        self,
+        community: str,
+        building: str | None,
+        faults: tuple[str, ...],
+        since: datetime,
+        exact: bool = False,
     ) -> Ticket | None:
-        """An open incident of the same outage: same community, the same building (or one
-        of them building-wide unknown), a fault of the same family, reported since `since`."""
+        """An open incident of the same outage: same community, the same building (or,
+        unless `exact`, one of them building-wide unknown), a fault of the same family,
+        with a worker on it or a report of it since `since`."""
         kinds = ", ".join("?" * len(faults))
+        place = "building = ?" if exact else "(building is null or ? is null or building = ?)"
         return self._ticket_where(
             f"incident_id is null and state in ('open', 'assigned', 'accepted', 'arrived') "
-            f"and community = ? and fault_type in ({kinds}) and first_reported_at >= ? "
-            "and (building is null or ? is null or building = ?)",
-            [community, *faults, iso(since), building, building],
+            f"and community = ? and fault_type in ({kinds}) and {place} "
+            "and (state in ('accepted', 'arrived') or max(created_at, coalesce(("
+            "select max(m.created_at) from tickets m where m.incident_id = tickets.id), '')) >= ?)",
+            [community, *faults, *([building] if exact else [building, building]), iso(since)],
         )
 
     def unacknowledged(self, group_id: str) -> list[Ticket]:
@@ -183,7 +191,7 @@ class ServiceRecords:
         """Open tickets of a group that never got their address."""
         return self._tickets_where(
             f"group_id = ? and {_OPEN} and (community is null or (building is null and "
-            "fault_type in ('household_outage', 'trip', 'meter')))",
+            "fault_type in ('household_outage', 'trip', 'meter', 'hazard')))",
             [group_id],
         )
 
@@ -363,6 +371,20 @@ class ServiceRecords:
             ignore=True,
         )
         return self.sql.value("select id from complaints where message_id = ?", [msg.id])
+
+    def newest_complaint(
+        self, sender_id: str, conversation: str, since: datetime
+    ) -> dict[str, Any] | None:
+        return self.sql.one(
+            "select * from complaints where sender_id = ? and conversation = ? and at >= ? "
+            "order by id desc limit 1",
+            [sender_id, conversation, iso(since)],
+        )
+
+    def add_to_complaint(self, complaint_id: int, text: str) -> None:
+        self.sql.run(
+            "update complaints set text = text || char(10) || ? where id = ?", [text, complaint_id]
+        )
 
     def complaints(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest complaints, each with the ids of its sender's tickets."""

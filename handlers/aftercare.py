@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.messages import Incoming
+from bot.messages import Incoming, Kind
 from bot.records import Ticket
 from bot.router import Context, Router
 from handlers.common import (
@@ -48,6 +48,7 @@ _NOT_RESTORED = re.compile(
     r"^\s*(2|２|二|还没有|还没|没有|冇|未恢复|还是没电|仲未|仲冇电)[\s。.!！]*$"
 )
 _BARE_COMPLAINT = re.compile(r"^\s*(我)?(要|想)?(投诉|投訴)(一下|下)?[\s。.!！]*$")
+COMPLAINT_DETAIL_WITHIN = timedelta(minutes=30)  # what follows a bare 投诉 is its detail
 _STARS = re.compile(r"^\s*([1-5１-５])\s*(星|分|颗星)?[\s。.!！]*$")
 
 
@@ -78,6 +79,26 @@ async def answer_followup(msg: Incoming, ctx: Context) -> str:
     if _RESTORED.match(msg.text):
         return confirm(ticket, ctx)
     return await reopen(ticket, msg.text, ctx)
+
+
+def _awaiting_detail(msg: Incoming, ctx: Context) -> dict | None:
+    if msg.kind is not Kind.text or not msg.text.strip() or _BARE_COMPLAINT.match(msg.text):
+        return None
+    u = understand(msg, ctx)
+    if u.intent is Intent.fault_report and u.address_in_text is not None:
+        return None  # a report of a fault, not what the complaint was about
+    since = ctx.now() - COMPLAINT_DETAIL_WITHIN
+    complaint = ctx.store.newest_complaint(msg.sender.id, msg.conversation.label(), since)
+    return complaint if complaint and _BARE_COMPLAINT.match(complaint["text"]) else None
+
+
+@router.message(lambda m, c: _awaiting_detail(m, c) is not None)
+async def complaint_detail(msg: Incoming, ctx: Context) -> str:
+    """What a resident says right after a bare 投诉 is the complaint."""
+    complaint = _awaiting_detail(msg, ctx)
+    assert complaint is not None
+    ctx.store.add_to_complaint(complaint["id"], msg.text[:2000])
+    return await _relay(complaint["id"], msg, ctx)
 
 
 def _reopenable(msg: Incoming, ctx: Context) -> Ticket | None:
@@ -157,9 +178,13 @@ def _due_words(lead: Ticket, ctx: Context) -> str:
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.complaint)
 async def record_complaint(msg: Incoming, ctx: Context) -> str:
+    complaint_id = ctx.store.record_complaint(msg)  # recorded even when it says no more
     if _BARE_COMPLAINT.match(msg.text):  # 投诉 alone: what about?
         return COMPLAINT_ASK.format(hotline=ctx.config.station.hotline)
-    complaint_id = ctx.store.record_complaint(msg)
+    return await _relay(complaint_id, msg, ctx)
+
+
+async def _relay(complaint_id: int, msg: Incoming, ctx: Context) -> str:
     where = msg.conversation.topic if msg.conversation.is_group else "私聊"
     await ctx.tell_admins(
         COMPLAINT_TO_ADMINS.format(

@@ -182,7 +182,8 @@ async def hand_over_ticket(msg: Incoming, ctx: Context) -> str:
     target = find_worker(ctx, " ".join(args[1:])) if len(args) > 1 else None
     if target is None:
         return UNKNOWN_WORKER.format(name=" ".join(args[1:]) or "？")
-    return await hand_to(ticket, target, ctx, msg.sender.id, "worker")
+    role = "worker" if ticket.worker_id == me.id else "leader"  # a leader moving another's
+    return await hand_to(ticket, target, ctx, msg.sender.id, role)
 
 
 async def hand_to(ticket: Ticket, target: Worker, ctx: Context, actor: str, role: str) -> str:

@@ -227,6 +227,18 @@ async def complete_address(msg: Incoming, ctx: Context) -> str | None:
     return await open_report(pending.message, first, address, ctx, text, pending.created_at)
 
 
+def _own_ticket_lacking(
+    msg: Incoming, u: Understanding, address: Address, ctx: Context
+) -> Ticket | None:
+    if not msg.conversation.is_group or address.building is None:
+        return None
+    for ticket in reversed(ctx.store.tickets_lacking_place(msg.conversation.id)):
+        same_danger = (ticket.fault_type == FaultType.hazard) == _is_hazard(u)
+        if ticket.reporter_id == msg.sender.id and same_danger:
+            return ticket
+    return None
+
+
 def _is_hazard(u: Understanding) -> bool:
     return u.fault_type is FaultType.hazard
 
@@ -245,7 +257,9 @@ def _place_for_waiting(msg: Incoming, ctx: Context) -> PendingReport | Ticket | 
     own = [t for t in lacking if t.reporter_id == msg.sender.id]
     if own:
         return own[-1]
-    waiting = [*ctx.store.pending_reports_in(msg.conversation.id), *lacking]
+    pending = ctx.store.pending_reports_in(msg.conversation.id)
+    held = {p.message.id for p in pending}  # a danger waits for its place with its ticket
+    waiting = [*pending, *(t for t in lacking if t.source_message_id not in held)]
     if u.intent is Intent.other and len(waiting) == 1:
         return waiting[0]
     return None
@@ -260,6 +274,9 @@ async def add_late_place(msg: Incoming, ctx: Context) -> str | None:
         address = given.merged_over(first.address or Address())
         ctx.store.drop_pending(target.id)
         ctx.store.cancel_timers("address", target.id)
+        opened = ctx.store.ticket_for_message(target.message.id)
+        if opened is not None:  # a danger, dispatched at once: its place is added
+            return await amend_address(opened, address, msg, ctx)
         text = f"{target.message.text}\n（{msg.sender.display}补充）{msg.text}"
         reply = await open_report(target.message, first, address, ctx, text, target.created_at)
         if reply:
@@ -369,6 +386,9 @@ async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str | None:
     address = u.address or Address()
     if u.urgent:  # the safety advice goes out before anything else waiting
         ctx.data["reply_priority"] = URGENT
+    lacking = _own_ticket_lacking(msg, u, address, ctx)
+    if lacking is not None:  # the report again, now with the place its ticket never got
+        return await amend_address(lacking, address, msg, ctx)
     if u.fault_type is FaultType.hazard:
         reply = await open_report(msg, u, address, ctx)
         if address.building is None and msg.conversation.is_group:

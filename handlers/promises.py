@@ -111,14 +111,12 @@ async def warn_before_the_promise(timer: Timer, ctx: Context) -> None:
 @router.timer("missed")
 async def apologise_for_a_missed_promise(timer: Timer, ctx: Context) -> None:
     ticket = _open_lead(timer, ctx)
-    if (
-        ticket is None
-        or ticket.state not in (State.open, *WORKING)
-        or ticket.state == State.arrived
-    ):
-        return
+    if ticket is None or ticket.state not in (State.assigned, State.accepted):
+        return  # arrived, done, or back with nobody (no promise stands then)
+    if ticket.due_at is None or ctx.now() < ticket.due_at - timedelta(seconds=1):
+        return  # a newer promise has its own timer
     words = _words(ticket, ctx)
-    state = "无人接单" if ticket.state in (State.open, State.assigned) else "已接单在路上"
+    state = "无人接单" if ticket.state == State.assigned else "已接单在路上"
     await ctx.tell_admins(MISSED_ADMINS.format(**words, state=state), URGENT)
     for leader in leaders(ticket.team, ctx):
         await ctx.tell_person(leader.id, MISSED_ADMINS.format(**words, state=state), URGENT)
@@ -149,3 +147,5 @@ async def close_unanswered(timer: Timer, ctx: Context) -> None:
     for report in reports_of(ticket, ctx):
         if report.state == State.done:
             move(report, "unconfirmed", ctx, None, "system", outcome="unconfirmed", followup=None)
+        elif report.followup is not None and report.state == State.closed:
+            ctx.store.set_ticket(report.id, ctx.now(), None, "system", "unrated", followup=None)

@@ -39,8 +39,10 @@ ASK_RESTORED = "\n请问现在电恢复了吗？回复 1 已恢复，2 还没有
 ASK_RATING = "好的，谢谢！请给这次服务打个分：回复 1 到 5（5 分最满意）。"
 THANKS_RATING = "收到您的评分，谢谢！有问题随时在群里说。"
 REOPENED_RESIDENT = "抱歉还没修好！已把工单 {id} 重新交给{worker}优先处理，预计 {due} 前到达。"
-HANDED_RESIDENT = "您报修的故障（工单 {id}）改由{worker}处理，请耐心等待。"
-ASSIGNED_RESIDENT = "您报修的故障（工单 {id}）已安排{worker}处理，请耐心等待。"
+STILL_ON_IT = "收到，工单 {id} 已重新交给{worker}处理，修好会在群里通知。"
+HANDED_RESIDENT = "您报修的故障（工单 {id}）改由{worker}处理{due}。"
+ASSIGNED_RESIDENT = "您报修的故障（工单 {id}）已安排{worker}处理{due}。"
+DUE = "，预计 {due} 前到达"
 TAKEN_FROM = "工单 #{id} 已改由{target}处理，您不用再去了。"
 
 
@@ -94,8 +96,7 @@ def confirm(ticket: Ticket, ctx: Context) -> str:
     ticket = move(ticket, "confirmed", ctx, ticket.reporter_id, "resident", outcome="confirmed")
     ctx.store.set_ticket(
         ticket.id, ctx.now(), ticket.reporter_id, "resident", "asked", followup="rating"
-    )
-    stop_clocks(ticket, ctx, "followup")
+    )  # (the incident's follow-up clock runs on: it closes the reports not answered)
     return ASK_RATING
 
 
@@ -106,14 +107,16 @@ def rate(ticket: Ticket, stars: int, ctx: Context) -> str:
     return THANKS_RATING
 
 
-async def reopen(ticket: Ticket, text: str, ctx: Context) -> str:
-    """Still no power after 完成: the same ticket, the same worker, first in the queue."""
+async def reopen(ticket: Ticket, text: str, ctx: Context) -> str | None:
+    """Still no power after 完成: the same ticket to the same worker, first in the queue,
+    with a new promise; every reporter of the incident told. Reopened already (a
+    neighbour said so first): this report goes back into it."""
     lead = lead_of(ticket, ctx)
-    worker = lead.worker_id
-    arrival = (
-        (lead.due_at - lead.first_reported_at) if lead.due_at and lead.first_reported_at else None
-    )
-    due = ctx.now() + (arrival or timedelta(minutes=45))
+    if lead.state not in (State.done, State.closed):
+        if ticket.id != lead.id and ticket.state in (State.done, State.closed):
+            move(ticket, "rejoined", ctx, ticket.reporter_id, "resident", followup=None)
+        return STILL_ON_IT.format(id=lead.id, worker=worker_label(ctx.config, lead.worker_id))
+    due = ctx.now() + timedelta(minutes=lead.arrival_minutes or 90)
     lead = move(
         lead, "reopened", ctx, ticket.reporter_id, "resident", text[:200],
         followup=None, outcome=None, closed_at=None, due_at=due, nudged_at=None,
@@ -122,20 +125,18 @@ async def reopen(ticket: Ticket, text: str, ctx: Context) -> str:
     for member in ctx.store.members(lead.id):
         if member.state == State.done or member.id == ticket.id:
             move(member, "rejoined", ctx, ticket.reporter_id, "resident", followup=None)
-    if worker is None:
-        lead = await dispatch(lead, ctx)
-    else:
-        await ctx.tell_person(worker, REOPENED_WORKER.format(id=lead.id, text=text[:100]), URGENT)
-        ctx.store.add_timer(
-            "accept",
-            lead.id,
-            ctx.now() + timedelta(minutes=ctx.config.service.accept_minutes),
-            {"worker": worker},
-        )
-    ctx.store.add_timer("missed", lead.id, due)
-    return REOPENED_RESIDENT.format(
+    assert lead.worker_id is not None  # 完成 needs a worker
+    await ctx.tell_person(
+        lead.worker_id, REOPENED_WORKER.format(id=lead.id, text=text[:100]), URGENT
+    )
+    accept_by = ctx.now() + timedelta(minutes=ctx.config.service.accept_minutes)
+    ctx.store.add_timer("accept", lead.id, accept_by, {"worker": lead.worker_id})
+    start_clocks(lead, ctx)
+    told = REOPENED_RESIDENT.format(
         id=lead.id, worker=worker_label(ctx.config, lead.worker_id), due=local_time(due, ctx)
     )
+    await tell_reporters(lead, told, ctx)
+    return None
 
 
 async def reassign(ticket: Ticket, target: Worker, ctx: Context, actor: str, role: str) -> Ticket:
@@ -147,7 +148,10 @@ async def reassign(ticket: Ticket, target: Worker, ctx: Context, actor: str, rol
             previous, TAKEN_FROM.format(id=ticket.id, target=f"{target.name}师傅")
         )
     told = HANDED_RESIDENT if previous else ASSIGNED_RESIDENT
-    await tell_reporters(ticket, told.format(id=ticket.id, worker=f"{target.name}师傅"), ctx)
+    due = DUE.format(due=local_time(ticket.due_at, ctx)) if ticket.due_at else ""
+    await tell_reporters(
+        ticket, told.format(id=ticket.id, worker=f"{target.name}师傅", due=due), ctx
+    )
     return ticket
 
 

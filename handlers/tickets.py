@@ -52,6 +52,7 @@ NO_TEAM = (
     "【待派单 #{id}】{address} {fault}：不知道是哪个小区/村，请确认地址后派单（派单 {id} 师傅姓名）。\n"
     "报修人：{reporter}（{group}）\n原话：{text}"
 )
+NOW_URGENT = "【紧急 #{id}】报修人补充：「{text}」请优先处理。"
 MERGED_WORKER = "工单 #{old} 已并入 #{into}，由{worker}统一处理。"
 
 
@@ -133,7 +134,7 @@ async def file_report(
         if t.group_id == group_id and _same_place(t, address) and _same_kind(t, u.fault_type)
     ]  # fmt: skip
     if own:
-        return await repeat(own[-1], text, ctx)
+        return await repeat(own[-1], text, ctx, u.urgent)
     fault = u.fault_type or FaultType.other
     joins = JOINS.get(fault, ())
     if joins and address.community is not None:
@@ -141,19 +142,25 @@ async def file_report(
         building = address.building
         if fault in NEEDS_BUILDING and building is None:
             joins = ()  # something somewhere in the community: not taken for an outage
+        exact = fault is FaultType.hazard  # two dangers are one only at one place
+        if exact and building is None:
+            joins = ()
         lead = ctx.store.incident_lead(
-            address.community, building, tuple(f.value for f in joins), since
+            address.community, building, tuple(f.value for f in joins), since, exact
         ) if joins else None  # fmt: skip
         if lead is not None:
             ticket, _ = ctx.store.open_ticket(
                 _new(msg, u, address, ctx, text, first_at, state="joined", incident_id=lead.id)
             )
-            return Filed("joined", ticket, lead, acknowledge_now(group_id, ctx))
+            if u.urgent:
+                lead = await made_urgent(lead, text, ctx)
+            return Filed("joined", ticket, lead, u.urgent or acknowledge_now(group_id, ctx))
     ticket, created = ctx.store.open_ticket(_new(msg, u, address, ctx, text, first_at))
     if created:
         log.info("ticket %s opened from %s", ticket.id, msg.id)
+        if ticket.restore_due_at is not None:
+            ctx.store.add_timer("restore", ticket.id, ticket.restore_due_at)
         ticket = await dispatch(ticket, ctx)
-        start_clocks(ticket, ctx)
     return Filed("opened", ticket, ticket)
 
 
@@ -181,10 +188,19 @@ def _same_place(ticket: Ticket, address: Address) -> bool:
     return agree(ticket.community, address.community) and agree(ticket.building, address.building)
 
 
+_FAMILY = {FaultType.hazard: "danger", FaultType.trip: "trip", FaultType.meter: "meter"}
+
+
 def _same_kind(ticket: Ticket, fault: FaultType | None) -> bool:
-    """A danger is never a repeat of a home's fault, nor the other way round: a resident
-    whose breaker tripped and who then sees a wire sparking outside has two tickets."""
-    return (ticket.fault_type == FaultType.hazard) == (fault is FaultType.hazard)
+    """Is a resident's new report the same fault as their open ticket? A danger is never
+    a repeat of a home's fault; a trip or a meter is not an outage of the building (and
+    the other way round); an unclear one (快来啊, other) is taken for the same."""
+    if fault in (None, FaultType.other):
+        return True
+    old = FaultType(ticket.fault_type or "other")
+    if old is FaultType.other:
+        return fault is not FaultType.hazard
+    return _FAMILY.get(old, "power") == _FAMILY.get(fault, "power")
 
 
 def _new(
@@ -207,15 +223,17 @@ def _new(
         text=text,
         created_at=ctx.now(),
         first_reported_at=first,
-        due_at=first + timedelta(minutes=arrival),
+        due_at=None,  # promised when a worker has it (assign): nothing nobody can keep
+        arrival_minutes=arrival,
         restore_due_at=first + timedelta(minutes=ctx.config.service.restore_for(community)),
         **extra,  # type: ignore[arg-type]
     )
 
 
-async def repeat(ticket: Ticket, text: str, ctx: Context) -> Filed:
+async def repeat(ticket: Ticket, text: str, ctx: Context, urgent: bool = False) -> Filed:
     """The same resident again, or urging (快点来啊): on their ticket, and the worker
-    nudged once. `tell_now` is False when they were answered less than
+    nudged once (with nobody on it, the leaders and admins paged once). `urgent`: what
+    they add makes it urgent. `tell_now` is False when they were answered less than
     QUIET_REPEATS ago."""
     last = ctx.store.last_event_at(ticket.id, "repeated")
     tell = last is None or ctx.now() - last >= QUIET_REPEATS
@@ -224,8 +242,13 @@ async def repeat(ticket: Ticket, text: str, ctx: Context) -> Filed:
         text=_more(ticket, text),
     )  # fmt: skip
     lead = lead_of(ticket, ctx)
-    if lead.worker_id and lead.nudged_at is None and lead.state in WORKING:
-        await ctx.tell_person(lead.worker_id, NUDGE.format(id=lead.id, text=text[:100]), URGENT)
+    if urgent and not lead.urgent:
+        return Filed("repeated", ticket, await made_urgent(lead, text, ctx), True)
+    if lead.nudged_at is None and lead.state in (State.open, *WORKING):
+        if lead.worker_id:
+            await ctx.tell_person(lead.worker_id, NUDGE.format(id=lead.id, text=text[:100]), URGENT)
+        else:
+            await page_for(lead, ctx)
         lead = ctx.store.set_ticket(
             lead.id, ctx.now(), None, "system", "nudged", nudged_at=ctx.now()
         )
@@ -283,24 +306,47 @@ async def dispatch(ticket: Ticket, ctx: Context) -> Ticket:
     worker_id = ctx.store.next_worker(team.id) if team else None
     if worker_id is None:
         await page_for(ticket, ctx)
-        return ticket
+        return ctx.store.set_ticket(ticket.id, ctx.now(), None, "system", "waiting", due_at=None)
     ticket = await assign(ticket, worker_id, ctx, None, "system")
-    words = dict(
+    await _alert(ticket, ctx)
+    return ticket
+
+
+async def _alert(ticket: Ticket, ctx: Context) -> None:
+    """A danger: every on-duty worker of the team and its leaders, once each; a life at
+    stake: the leaders. (The worker who has it got the dispatch.)"""
+    if not ticket.urgent:
+        return
+    hazard = ticket.fault_type == FaultType.hazard
+    told = {w.id: w for w in leaders(ticket.team, ctx)}
+    if hazard:
+        told.update({w.id: w for w in on_duty(ticket.team, ctx)})
+    text = (HAZARD_ALERT if hazard else LIFE_ALERT).format(
         id=ticket.id,
         address=ticket_address(ticket, ctx.config),
         fault=FAULT_WORDS.get(ticket.fault_type or "other", ""),
-        worker=worker_label(ctx.config, worker_id),
+        worker=worker_label(ctx.config, ticket.worker_id),
     )
-    if ticket.fault_type == FaultType.hazard:
-        for other in on_duty(ticket.team, ctx):
-            if other.id != worker_id:
-                await ctx.tell_person(other.id, HAZARD_ALERT.format(**words), URGENT)
-    if ticket.urgent:
-        alert = HAZARD_ALERT if ticket.fault_type == FaultType.hazard else LIFE_ALERT
-        for leader in leaders(ticket.team, ctx):
-            if leader.id != worker_id:
-                await ctx.tell_person(leader.id, alert.format(**words), URGENT)
-    return ticket
+    for worker_id in told:
+        if worker_id != ticket.worker_id:
+            await ctx.tell_person(worker_id, text, URGENT)
+
+
+async def made_urgent(lead: Ticket, text: str, ctx: Context) -> Ticket:
+    """A later report or a repeat says a life depends on power (制氧机) or tells of a
+    danger: the incident becomes urgent, its worker hears what was said, the leaders
+    are alerted."""
+    if lead.urgent or not lead.is_open:
+        return lead
+    lead = ctx.store.set_ticket(lead.id, ctx.now(), None, "system", "urgent", text[:200], urgent=1)
+    if lead.worker_id is not None:
+        await ctx.tell_person(
+            lead.worker_id, NOW_URGENT.format(id=lead.id, text=_shorten(text, 200)), URGENT
+        )
+        await _alert(lead, ctx)
+    else:
+        await page_for(lead, ctx)
+    return lead
 
 
 async def page_for(ticket: Ticket, ctx: Context) -> None:
@@ -328,7 +374,10 @@ async def assign(
 ) -> Ticket:  # fmt: skip
     """Give a ticket to a worker, send them the dispatch, and start the acceptance clock
     (`tried`: the workers it went to before and who did not take it)."""
-    ticket = move(ticket, "assigned", ctx, actor, role, worker_id, worker_id=worker_id)
+    promise = {} if ticket.due_at else {"due_at": _promise(ticket, ctx)}
+    ticket = move(ticket, "assigned", ctx, actor, role, worker_id, worker_id=worker_id, **promise)
+    if promise:
+        start_clocks(ticket, ctx)
     ctx.store.note_assigned(worker_id, ctx.now())
     await ctx.tell_person(worker_id, dispatch_message(ticket, ctx), URGENT)
     ctx.store.cancel_timers("accept", ticket.id)
@@ -349,15 +398,24 @@ def leaders(team: str | None, ctx: Context) -> list[Worker]:
     return [w for w in ctx.config.workers if team and w.team == team and w.leader]
 
 
+def _promise(ticket: Ticket, ctx: Context) -> datetime:
+    """The arrival promise made when a worker first has the ticket: counted from the first
+    report when a worker is sent at once, from now when it waited for someone on duty
+    (meanwhile the bot promised nothing)."""
+    minutes = timedelta(minutes=ticket.arrival_minutes or 90)
+    if ctx.store.last_event_at(ticket.id, "waiting") is not None:
+        return ctx.now() + minutes
+    return (ticket.first_reported_at or ticket.created_at) + minutes
+
+
 def start_clocks(ticket: Ticket, ctx: Context) -> None:
-    """The commitment clock of a new lead: 80% of the promise, the promise, restoration."""
-    first, due = ticket.first_reported_at or ticket.created_at, ticket.due_at
-    if due is not None:
-        share = ctx.config.service.warn_share
-        ctx.store.add_timer("warn", ticket.id, first + (due - first) * share)
-        ctx.store.add_timer("missed", ticket.id, due)
-    if ticket.restore_due_at is not None:
-        ctx.store.add_timer("restore", ticket.id, ticket.restore_due_at)
+    """The commitment clock of a promise: at `warn_share` of it, and at the promise."""
+    due = ticket.due_at
+    if due is None:
+        return
+    since = due - timedelta(minutes=ticket.arrival_minutes or 90)
+    ctx.store.add_timer("warn", ticket.id, since + (due - since) * ctx.config.service.warn_share)
+    ctx.store.add_timer("missed", ticket.id, due)
 
 
 def stop_clocks(ticket: Ticket, ctx: Context, *kinds: str) -> None:
@@ -374,10 +432,12 @@ def reports_of(lead: Ticket, ctx: Context) -> list[Ticket]:
 
 
 async def tell_reporters(lead: Ticket, text: str, ctx: Context, priority: int = 1) -> None:
-    """One message per group, @-mentioning every reporter there; a private one each to
-    those who reported privately."""
+    """One message per group, @-mentioning every reporter there still waiting; a private
+    one each to those who reported privately."""
     by_group: dict[str, tuple[Conversation, list[Mention]]] = {}
     for t in reports_of(lead, ctx):
+        if t.id != lead.id and t.state == State.closed:
+            continue  # this one's reporter said their power is back (or was closed)
         if t.group is None:
             await ctx.tell_person(t.reporter_id, text, priority)
             continue

@@ -121,3 +121,50 @@ async def test_complaints_are_listed_for_admins_with_the_reporters_tickets(bot):
     assert "遇到了什么问题" in asked.text
     [asked] = to_group(await bot.say("我要投诉", sender="r1", group=GROUP), GROUP)
     assert "遇到了什么问题" in asked.text
+
+
+async def test_a_neighbour_saying_it_again_after_a_reopen_goes_back_into_it(bot):
+    await bot.say("12栋停电了", sender="r1", group=GROUP)
+    await bot.say("12栋也停电了", sender="r2", group=GROUP)
+    await bot.say("完成 1 换了保险", sender=LI)
+    await bot.say("1", sender="r2", group=GROUP)
+    sent = await bot.say("2", sender="r1", group=GROUP)
+    assert set(to_group(sent, GROUP)[0].mention_ids) == {"r1"}, "r2 said theirs is back"
+    [reply] = to_group(await bot.say("又停了", sender="r2", group=GROUP), GROUP)
+    assert "已重新交给李明师傅" in reply.text
+    assert bot.store.ticket(2).state == "joined"
+    sent = await bot.say("完成 1 这回好了", sender=LI)
+    assert set(to_group(sent, GROUP)[0].mention_ids) == {"r1", "r2"}
+
+
+async def test_every_reporter_is_closed_after_a_day_though_one_answered(bot):
+    await bot.say("12栋停电了", sender="r1", group=GROUP)
+    await bot.say("12栋也停电了", sender="r2", group=GROUP)
+    await bot.say("完成 1 换了保险", sender=LI)
+    await bot.say("1", sender="r1", group=GROUP)
+    bot.clock.advance(timedelta(hours=25))
+    await bot.app.tick()
+    assert (bot.store.ticket(2).state, bot.store.ticket(2).outcome) == ("closed", "unconfirmed")
+    bot.clock.advance(timedelta(days=5))
+    assert await bot.say("2", sender="r2", group=GROUP) == []
+    assert bot.store.ticket(1).state == "closed"
+
+
+async def test_the_report_again_with_the_place_adds_it_to_the_ticket(bot):
+    await bot.say("我家跳闸了合不上", sender="r1", group=GROUP)
+    bot.clock.advance(timedelta(minutes=11))
+    await bot.app.tick()
+    sent = await bot.say("我家跳闸了合不上，6栋2单元301", sender="r1", group=GROUP)
+    assert "已把位置补充到工单 1" in to_group(sent, GROUP)[0].text
+    assert (bot.store.ticket(1).building, bot.store.ticket(1).room) == ("6", "301")
+    assert not [o for o in to_person(sent, LI) if "催单" in o.text]
+
+
+async def test_a_bare_complaint_then_what_it_is_about_is_recorded_and_relayed(bot):
+    [asked] = to_group(await bot.say("我要投诉", sender="r1", group=GROUP), GROUP)
+    assert "遇到了什么问题" in asked.text
+    sent = await bot.say("昨天下午等了三个小时都没人来修", sender="r1", group=GROUP)
+    assert "已记录" in to_group(sent, GROUP)[0].text
+    assert "三个小时" in to_person(sent, ADMIN)[0].text
+    [listing] = to_person(await bot.say("投诉", sender=ADMIN), ADMIN)
+    assert "我要投诉" in listing.text and "三个小时" in listing.text

@@ -177,3 +177,12 @@ async def test_a_due_time_on_another_day_says_which_day(bot):
     bot.clock.advance(timedelta(days=1))
     sent = await bot.say("我的工单", sender=LI)
     assert "限 11月26日 10:45 已超时" in sent[0].text
+
+
+async def test_a_leader_moving_a_workers_ticket_is_recorded_as_the_leader(bot):
+    await report(bot, "3栋停电了", sender="r1")
+    await report(bot, "5栋停电了", sender="r2")
+    assert bot.store.ticket(2).worker_id == WANG
+    await bot.say("转单 2 李明", sender=LI)
+    event = bot.store.ticket_events(2)[-1]
+    assert (event.action, event.actor_id, event.actor_role) == ("assigned", LI, "leader")

@@ -80,3 +80,18 @@ async def test_a_hazard_in_the_town_group_asks_for_the_village(bot):
 async def test_life_support_and_the_vulnerable_are_urgent(bot, text):
     await bot.say(text, sender="r1", group=GROUP)
     assert bot.store.ticket(1).urgent
+
+
+async def test_the_on_duty_leader_hears_of_a_danger_once(bot):
+    await bot.say("3栋停电了", sender="r9", group=GROUP)  # to LI; the hazard goes to WANG
+    sent = await bot.say("12栋门口电线掉地上了", sender="r1", group=GROUP)
+    assert bot.store.ticket(2).worker_id == WANG
+    assert len(to_person(sent, LI)) == 1
+
+
+async def test_a_neighbour_giving_a_dangers_place_adds_it(bot):
+    await bot.say("电线掉地上了", sender="r1", group=GROUP)
+    sent = await bot.say("6栋2单元301", sender="r2", group=GROUP)
+    assert bot.store.ticket(1).building == "6"
+    assert not [o for o in to_person(sent, LI) if "催单" in o.text]
+    assert "6栋" in to_person(sent, LI)[0].text

@@ -157,3 +157,53 @@ async def test_merge_and_split_are_for_admins_only(bot):
     await bot.say("15栋停电了", sender="r2", group=GROUP)
     sent = await bot.say("合并 1 2", sender="r1")
     assert "管理员" in sent[0].text and bot.store.ticket(2).incident_id is None
+
+
+async def test_two_dangers_at_different_places_are_two_tickets(bot):
+    await bot.say("12栋门口电线掉地上了", sender="r1", group=GROUP)
+    sent = await bot.say("小区门口变压器着火了！", sender="r2", group=GROUP)
+    assert bot.store.ticket(2).incident_id is None and dispatches(sent)
+    assert "119" in to_group(sent, GROUP)[0].text
+
+
+async def test_one_danger_at_one_place_reported_twice_is_one(bot):
+    await bot.say("12栋门口电线掉地上了", sender="r1", group=GROUP)
+    await bot.say("12栋楼下有条电线断了掉在地上", sender="r2", group=GROUP)
+    assert bot.store.ticket(2).incident_id == 1
+
+
+async def test_a_life_at_stake_in_a_later_report_makes_the_incident_urgent(bot):
+    await bot.say("3栋停电了", sender="r9", group=GROUP)  # to LI; the next lead goes to WANG
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    sent = await bot.say("5栋2单元301停电了，家里老人用着制氧机", sender="r2", group=GROUP)
+    assert bot.store.ticket(3).incident_id == 2 and bot.store.ticket(2).urgent
+    assert "制氧机" in to_person(sent, WANG)[0].text, "the worker hears why"
+    assert "【紧急 #2】" in to_person(sent, LI)[0].text, "the leader is alerted"
+    assert "备用电源" in to_group(sent, GROUP)[0].text
+
+
+async def test_a_trip_and_then_the_whole_building_out_are_two_things(bot):
+    await bot.say("我家跳闸了合不上，12栋2单元301", sender="r1", group=GROUP)
+    await bot.say("现在整栋楼都停电了，12栋全黑了", sender="r1", group=GROUP)
+    assert bot.store.db["tickets"].count == 2
+    assert bot.store.ticket(2).fault_type == "area_outage"
+
+
+async def test_an_outage_being_worked_on_keeps_gathering_its_reports(bot):
+    await bot.say("12栋停电了", sender="r1", group=GROUP)
+    await bot.say("到达 1", sender=LI)
+    bot.clock.advance(timedelta(minutes=90))
+    sent = await bot.say("12栋还是停电", sender="r2", group=GROUP)
+    assert bot.store.ticket(2).incident_id == 1 and not dispatches(sent)
+
+
+async def test_urging_a_ticket_nobody_has_pages_the_leaders_once(bot):
+    await bot.say("下班", sender=LI)
+    await bot.say("下班", sender=WANG)
+    await bot.say("12栋3单元1501停电了", sender="r1", group=GROUP)
+    sent = await bot.say("快点来啊", sender="r1", group=GROUP)
+    assert "【待派单 #1】" in to_person(sent, ADMIN)[0].text
+    assert "已催负责人" in to_group(sent, GROUP)[0].text
+    bot.clock.advance(timedelta(minutes=15))
+    sent = await bot.say("快点来啊", sender="r1", group=GROUP)
+    assert not to_person(sent, ADMIN)

@@ -167,7 +167,7 @@ async def test_clocks_survive_a_restart(base_config, shared_services, db_path, c
         await second.app.stop()
 
 
-async def test_a_timer_that_fails_leaves_nothing_half_done(bot, monkeypatch):
+async def test_a_timer_that_fails_leaves_nothing_half_done_and_is_tried_again(bot, monkeypatch):
     import handlers.tickets as tickets
 
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
@@ -180,7 +180,39 @@ async def test_a_timer_that_fails_leaves_nothing_half_done(bot, monkeypatch):
     await wait(bot, 10)  # the accept timer: it assigns, then fails writing the dispatch
     assert bot.store.ticket(1).worker_id == LI, "the reassignment was rolled back"
     assert bot.store.db["outbox"].count == outbox
-    assert (
-        bot.store.sql.value("select count(*) from timers where fired_at is null and kind='accept'")
-        == 0
-    )
+    monkeypatch.undo()
+
+    sent = await wait(bot, 1)  # a minute later it is tried again, and goes through
+    assert bot.store.ticket(1).worker_id == WANG
+    assert "【新工单 #1】" in to_person(sent, WANG)[0].text
+
+
+async def test_a_timer_that_keeps_failing_is_given_up_after_three_tries(bot, monkeypatch):
+    import handlers.tickets as tickets
+
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+
+    def broken(*args):
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(tickets, "dispatch_message", broken)
+    await wait(bot, 15)
+    unfired = "select count(*) from timers where fired_at is null and kind = 'accept'"
+    assert bot.store.sql.value(unfired) == 0
+    assert bot.store.ticket(1).worker_id == LI
+
+
+async def test_nobody_on_duty_means_no_apology_and_no_time_until_someone_has_it(bot):
+    await bot.say("下班", sender=LI)
+    await bot.say("下班", sender=WANG)
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    sent = await wait(bot, 46)
+    assert not to_group(sent, GROUP), "no promise was made: nothing to apologise for"
+    [progress] = to_group(await bot.say("我报的修到哪了", sender="r1", group=GROUP), GROUP)
+    assert "正在安排" in progress.text and "前到达" not in progress.text
+
+    sent = await bot.say("上班", sender=LI)  # 10:46: the promise counts from now
+    [told] = to_group(sent, GROUP)
+    assert "已安排李明师傅处理，预计 11:31 前到达" in told.text
+    sent = await wait(bot, 45)
+    assert "11:31" in to_person(sent, ADMIN)[-1].text, "the clock runs from the hand-over"
