@@ -385,7 +385,7 @@ async def assign(
     ctx.store.add_timer(
         "accept", ticket.id, accept_by, {"worker": worker_id, "tried": [*tried, worker_id]}
     )
-    log.info("ticket %s assigned to %s by %s", ticket.id, worker_id, actor)
+    log.info("ticket %s assigned to %s by %s", ticket.id, worker_id, actor or "the dispatcher")
     return ticket
 
 

@@ -2,9 +2,13 @@
 
 It speaks what a puppet service speaks to `wechaty-puppet-service`: the `wechaty.Puppet`
 methods the gateway uses, with the message classes of `wechaty_grpc`, camelCase JSON
-event payloads, TypeScript message-type numbers on the wire (text = 7), and the token
-checked as the HTTP/2 `:authority`. betterproto 1.x generates only client stubs, so the
-server's `__mapping__` is written here by hand.
+event payloads, TypeScript message-type numbers on the wire (text = 7). Like a 1.x
+gateway (`wechaty-puppet-service` 1.19, the TypeScript server) it serves TLS with the
+community's default certificate (tests/wechaty-insecure-server.pem: CN `insecure`,
+signed by the Wechaty root CA; `tls=False` for a plaintext one), checks the token in
+`authorization: Wechaty <token>` or else in `:authority`, sends a heartbeat first on
+every event stream, and logs the account out on Stop. betterproto 1.x generates only
+client stubs, so the server's `__mapping__` is written here by hand.
 
 `FakeWeChat` is the world (contacts, rooms, messages, what the bot sent); it outlives
 `FakePuppetService`, so a test can crash the server and start a new one on the same port
@@ -17,8 +21,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import grpclib.server
@@ -27,7 +33,8 @@ from grpclib.exceptions import GRPCError
 from grpclib.protocol import H2Protocol
 from wechaty_grpc.wechaty import puppet as pb
 
-TOKEN = "puppet_fake_test-token"
+TOKEN = "insecure_fake-test-token"  # the prefix is the TLS server name, as with real tokens
+SERVER_PEM = Path(__file__).with_name("wechaty-insecure-server.pem")
 BOT_ID = "wxid_bot"
 BOT_NAME = "供电小助手"
 
@@ -67,10 +74,19 @@ class FakeWeChat:
 class FakePuppetService:
     """A grpclib server for one `FakeWeChat`; `await start()`, script it, `await stop()`."""
 
-    def __init__(self, world: FakeWeChat | None = None, *, token: str = TOKEN, port: int = 0):
+    def __init__(
+        self,
+        world: FakeWeChat | None = None,
+        *,
+        token: str = TOKEN,
+        port: int = 0,
+        tls: bool = True,
+    ):
         self.world = world or FakeWeChat()
         self.token = token
         self.port = port
+        self.tls = tls
+        self.token_in: tuple[str, ...] = ("authorization", ":authority")  # where it is looked for
         self.streams_opened = 0
         self.hold_payloads: set[str] = set()  # MessagePayload for these ids waits for release()
         self.replay_on_open: list[dict[str, Any]] = []  # message events re-sent to new streams
@@ -85,8 +101,8 @@ class FakePuppetService:
         return f"127.0.0.1:{self.port}"
 
     async def start(self) -> FakePuppetService:
-        self._server = _Server([_Servicer(self)], token=self.token)
-        await self._server.start("127.0.0.1", self.port)
+        self._server = _Server([_Servicer(self)], service=self)
+        await self._server.start("127.0.0.1", self.port, ssl=_server_tls() if self.tls else None)
         self.port = self._server.sockets_port()
         return self
 
@@ -182,6 +198,7 @@ class FakePuppetService:
         queue: asyncio.Queue = asyncio.Queue()
         self._queues[queue] = peer
         self.streams_opened += 1
+        queue.put_nowait(_event(EVENT.EVENT_TYPE_HEARTBEAT, {"data": "heartbeat@fake"}))
         if self.world.logged_in:
             queue.put_nowait(_event(EVENT.EVENT_TYPE_LOGIN, {"contactId": BOT_ID}))
         else:
@@ -287,10 +304,16 @@ class _Servicer:
 
     async def start(self, stream: grpclib.server.Stream) -> None:
         await stream.recv_message()
+        self.world.calls.append(("Start", ""))
         await stream.send_message(pb.StartResponse())
 
     async def stop(self, stream: grpclib.server.Stream) -> None:
+        """As a 1.x gateway does: the puppet stops, and that logs the account out."""
         await stream.recv_message()
+        self.world.calls.append(("Stop", ""))
+        if self.world.logged_in:
+            self.world.logged_in = False
+            self.service.emit(EVENT.EVENT_TYPE_LOGOUT, {"contactId": BOT_ID, "data": "stop"})
         await stream.send_message(pb.StopResponse())
 
     async def ding(self, stream: grpclib.server.Stream) -> None:
@@ -364,28 +387,41 @@ class _Protocol(H2Protocol):
         super().connection_made(transport)
 
 
-class _Handler(grpclib.server.Handler):
-    """Turns a request whose `:authority` is not the token into an UNAUTHENTICATED answer."""
+def _server_tls() -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(SERVER_PEM)
+    ctx.set_alpn_protocols(["h2"])
+    return ctx
 
-    token: str = ""
+
+class _Handler(grpclib.server.Handler):
+    """Turns a request without the token into an UNAUTHENTICATED answer: the token is
+    looked for in `authorization: Wechaty <token>`, else in `:authority` (as the 1.x
+    server does for 0.x clients)."""
+
+    service: FakePuppetService
 
     def accept(self, stream: Any, headers: Any, release_stream: Callable[[], Any]) -> None:
-        if dict(headers).get(":authority") != self.token:
+        given, looks = dict(headers), self.service.token_in
+        auth = given.get("authorization") if "authorization" in looks else None
+        if auth is None and ":authority" in looks:
+            auth = f"Wechaty {given.get(':authority', '')}"
+        if auth != f"Wechaty {self.service.token}":
             headers = [(k, UNAUTHENTICATED_PATH if k == ":path" else v) for k, v in headers]
         super().accept(stream, headers, release_stream)
 
 
 class _Server(grpclib.server.Server):
-    def __init__(self, handlers: list[Any], *, token: str) -> None:
+    def __init__(self, handlers: list[Any], *, service: FakePuppetService) -> None:
         super().__init__(handlers)
-        self.token = token
+        self.service = service
         self.protocols: list[_Protocol] = []
 
     def _protocol_factory(self) -> H2Protocol:
         handler = _Handler(
             self._mapping, self._codec, self._status_details_codec, self.__dispatch__
         )
-        handler.token = self.token
+        handler.service = self.service
         self._handlers.add(handler)
         protocol = _Protocol(handler, self._config, self._h2_config)
         self.protocols.append(protocol)

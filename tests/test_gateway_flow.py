@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.gateways.flow import Backoff, Link, SeenIds, SharedFetches, Tasks
+from bot.gateways.flow import Backoff, CutOff, Link, SeenIds, SharedFetches, Tasks
 from bot.gateways.mentions import SEPARATOR, strip_mention, with_mentions
 from bot.messages import Conversation, Mention, Outgoing
 
@@ -95,6 +95,76 @@ async def test_retry_gives_up_after_its_tries_and_passes_other_errors_at_once():
     with pytest.raises(ValueError):
         await link.retry(wrong, (ConnectionError,))
     assert calls.count(-1) == 1
+
+
+async def test_a_transport_that_cancels_the_task_it_runs_in_cuts_only_that_request():
+    # grpclib, as a connection closes, cancels the task its call runs in and raises
+    # "Connection lost" instead: the caller retries on the next link, and is not left
+    # marked as being cancelled (its later timeouts keep working).
+    link, calls = Link(), []
+    link.connected()
+
+    async def like_grpclib() -> str:
+        calls.append(link.generation)
+        if len(calls) == 1:
+            asyncio.get_running_loop().call_soon(asyncio.current_task().cancel)  # type: ignore[union-attr]
+            asyncio.get_running_loop().call_soon(link.connected)
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                raise ConnectionError("Connection lost") from None
+        return "ok"
+
+    assert await asyncio.wait_for(link.retry(like_grpclib, (ConnectionError,)), 1) == "ok"
+    assert calls == [1, 2]
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+
+
+async def test_the_callers_cancel_ends_the_retry_even_if_the_call_swallows_it():
+    # The caller (a fetcher at stop) is cancelled while its call is in flight, and the
+    # call turns what it sees into a link error: the caller still ends, at once.
+    link, started = Link(), asyncio.Event()
+    link.connected()
+
+    async def swallows_cancel() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("Connection lost") from None
+
+    task = asyncio.ensure_future(link.retry(swallows_cancel, (ConnectionError,)))
+    await started.wait()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=1)
+    assert done == {task} and task.cancelled()
+
+
+async def test_a_call_cancelled_under_its_caller_is_made_again_on_the_next_link():
+    # The transport cancels a future inside the call as its connection closes: the caller
+    # gets a CancelledError it was never sent. That is a lost link, not the caller's end.
+    link, calls = Link(), []
+    link.connected()
+
+    async def cut_once() -> str:
+        calls.append(link.generation)
+        if len(calls) == 1:
+            inner = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(inner.cancel)
+            asyncio.get_running_loop().call_soon(link.connected)
+            await inner
+        return "ok"
+
+    assert await asyncio.wait_for(link.retry(cut_once, (ConnectionError,)), 1) == "ok"
+    assert calls == [1, 2]
+
+    async def always_cut() -> None:
+        inner = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_soon(inner.cancel)
+        await inner
+
+    with pytest.raises(CutOff):  # the last try's cut is an error the caller can handle
+        await asyncio.wait_for(link.retry(always_cut, (ConnectionError,), tries=1), 1)
 
 
 # -- Backoff and SeenIds -------------------------------------------------------------------

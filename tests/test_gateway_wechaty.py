@@ -203,6 +203,8 @@ async def test_crash_and_restart_on_the_same_port_loses_and_doubles_nothing(
     assert len(dispatches) == 2, "two tickets, each dispatched once"
     assert service.world.calls.count(("MessagePayload", "m1")) == 2, "fetched again, not lost"
     assert app.store.ticket(1).reporter_id == "r1" and app.store.ticket(3) is None
+    starts = [c for c, _ in service.world.calls if c in ("Start", "Stop")]
+    assert starts == ["Start", "Start"], "reconnected with Start alone: never logged out"
 
 
 async def test_frozen_server_is_noticed_by_the_watchdog(service: FakePuppetService, caplog):
@@ -220,9 +222,11 @@ async def test_frozen_server_is_noticed_by_the_watchdog(service: FakePuppetServi
         await service.wait_streams(2)
         service.say("有人吗", sender="r1")
         [msg] = await recorder.wait(1)
+        assert ("Stop", "") not in service.world.calls and service.world.logged_in
     finally:
         await gw.stop()
     assert msg.text == "有人吗"
+    assert service.world.calls[-1] == ("Stop", ""), "Stop once, when the bot shuts down"
     assert "link lost (no dong within 0.1 s)" in caplog.text
 
 
@@ -377,13 +381,13 @@ async def test_send_to_an_unknown_group_is_a_gateway_error(gateway):
 
 
 async def test_wrong_token_is_a_clear_error(service: FakePuppetService):
-    gw = WechatyGateway(service.endpoint, "puppet_wrong_token", timing=FAST)
+    gw = WechatyGateway(service.endpoint, "insecure_wrong-token", timing=FAST)
     with pytest.raises(TokenRejected, match=TOKEN_ENV):
         await gw.start()
 
 
 async def test_powerbot_run_with_a_wrong_token_exits_2(service: FakePuppetService, tmp_path):
-    env = {TOKEN_ENV: "puppet_wrong_token", ENDPOINT_ENV: service.endpoint, "PATH": ""}
+    env = {TOKEN_ENV: "insecure_wrong-token", ENDPOINT_ENV: service.endpoint, "PATH": ""}
     config = tmp_path / "config.toml"
     config.write_text(
         EXAMPLE_CONFIG.read_text(encoding="utf-8")

@@ -42,6 +42,7 @@ class Tasks:
         task.set_name(name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(_report_crash)
         return task
 
     async def cancel(self) -> None:
@@ -50,6 +51,11 @@ class Tasks:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _report_crash(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s ended: %r", task.get_name(), task.exception(), exc_info=task.exception())
 
 
 class Link:
@@ -80,20 +86,57 @@ class Link:
         errors: tuple[type[BaseException], ...],
         tries: int = 5,
     ) -> T:
-        """`call()`; when it fails with one of `errors` (the link went), again on the next link."""
+        """`call()`; when it fails with one of `errors` (the link went), again on the next link.
+
+        A call cut off under its caller (a CancelledError the caller's task was not sent: the
+        transport cancelled something inside it as its connection closed) counts as a lost
+        link too, raised as `CutOff` if it was the last try.
+        """
         for _ in range(tries - 1):
             generation = self.generation
             try:
-                return await call()
-            except errors as e:
+                return await once(call)
+            except (CutOff, *errors) as e:
                 log.info("request failed with the link (%s); waiting for a reconnect", e)
             await self.after(generation)
-        return await call()
+        return await once(call)
 
     def _notify(self) -> None:
         # A fresh Event per change: waiters wake once and re-check, no one has to clear it.
         self._changed.set()
         self._changed = asyncio.Event()
+
+
+class CutOff(ConnectionError):
+    """A request cancelled under its caller by the transport, not by the caller."""
+
+
+async def once(call: Callable[[], Awaitable[T]]) -> T:
+    """`call()` in a task of its own, so that the caller's cancel always ends the caller.
+
+    grpclib, when a connection closes, cancels the *task* a call runs in and turns that
+    cancel into its own error ("Connection lost"), leaving the task's cancel count raised.
+    Run in the caller's task, that swallows a cancel sent to the caller at the same moment
+    (a fetcher told to stop would wait for a reconnect forever) and marks a healthy caller
+    as being cancelled. Here grpclib cancels the inner task only; a request that ends
+    cancelled although the caller was not is raised as `CutOff`.
+    """
+    inner = asyncio.ensure_future(call())
+    inner.add_done_callback(_retrieve)
+    try:
+        return await asyncio.shield(inner)
+    except asyncio.CancelledError as e:
+        caller = asyncio.current_task()
+        if inner.cancelled() and caller is not None and not caller.cancelling():
+            raise CutOff(f"the request was cut off ({e or 'cancelled'})") from e
+        inner.cancel()
+        raise
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """An inner request's error nobody awaits any more (its caller was cancelled)."""
+    if not task.cancelled():
+        task.exception()
 
 
 class Backoff:

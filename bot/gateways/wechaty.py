@@ -28,6 +28,7 @@ import asyncio
 import json
 import logging
 import os
+import ssl
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -37,7 +38,9 @@ from urllib.parse import quote
 
 import qrcode
 from grpclib.client import Channel
+from grpclib.config import Configuration
 from grpclib.const import Status
+from grpclib.events import SendRequest, listen
 from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty_grpc.wechaty import PuppetStub
 from wechaty_puppet import EventType, MessageType, PuppetOptions, ScanStatus
@@ -46,8 +49,9 @@ from wechaty_puppet_service import PuppetService
 
 from bot.config import Config
 from bot.gateways.base import Gateway, GatewayError
-from bot.gateways.flow import Backoff, Link, SeenIds, SharedFetches, Tasks, resolve
+from bot.gateways.flow import Backoff, CutOff, Link, SeenIds, SharedFetches, Tasks, once, resolve
 from bot.gateways.mentions import strip_mention, with_mentions
+from bot.gateways.puppet_tls import CA_ENV, NO_TLS_ENV, SERVER_NAME_ENV, LinkSecurity, authorization
 from bot.messages import Conversation, Incoming, Kind, Outgoing, Person
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,7 @@ _KINDS = {
     MessageType.MESSAGE_TYPE_AUDIO: Kind.voice,
 }
 T = TypeVar("T")
+STREAM_OPEN_WAIT = 5.0  # seconds to wait for the event stream's first event before Start
 
 
 class TokenRejected(GatewayError):
@@ -77,6 +82,7 @@ class Timing:
 
     ding_every: float = 20.0  # seconds between watchdog Dings
     dong_within: float = 10.0  # a Ding not answered by a dong in this time: reconnect
+    connect_within: float = 15.0  # TCP, TLS, the event stream and Start, on a slow line
     first_retry: float = 0.5
     max_retry: float = 30.0
     send_wait: float = 15.0  # how long a send waits for a link before it fails
@@ -94,43 +100,99 @@ def parse_endpoint(endpoint: str) -> tuple[str, int]:
 
 
 class _Puppet(PuppetService):
-    """`PuppetService` with the three defects that matter here worked around.
+    """`PuppetService` with the defects that matter here worked around.
 
     - `_init_puppet` probes the endpoint with a blocking telnet (freezing the event loop
-      up to 3 s) and falls back to a discovery server that no longer exists: we open the
-      channel directly, with the token as `:authority` as the service expects.
-    - `_listen_for_event` ends at the first malformed event: ours decodes each on its own.
+      up to 3 s), falls back to a discovery server that no longer exists, and speaks
+      plaintext only: we open the channel directly, with TLS as the official clients do
+      (bot.gateways.puppet_tls) and the token as `:authority` and `authorization`.
+    - `start` sends Stop before Start, and on a 1.x gateway Stop logs the account out:
+      ours opens the event stream, then sends Start only, as the TypeScript client does.
+    - its event loop ends at the first malformed event: ours decodes each on its own.
     - nothing tells when the Start call succeeded: ours resolves `started`.
     """
 
-    def __init__(self, endpoint: str, token: str) -> None:
+    def __init__(self, endpoint: str, token: str, security: LinkSecurity) -> None:
         quiet = logging.getLogger("PuppetService")
         quiet.disabled = True  # its constructor logs the token at WARNING level
         try:
             super().__init__(PuppetOptions(end_point=endpoint, token=token))
         finally:
             quiet.disabled = False
+        self.security = security
         self.started: asyncio.Future[None] | None = None
+        self.replied = False  # the service answered something on this connection
 
     def _init_puppet(self) -> None:
         host, port = parse_endpoint(self.options.end_point)
-        self.channel = Channel(host=host, port=port)
-        self.channel._authority = self.options.token
-        self._puppet_stub = PuppetStub(self.channel)
+        self.channel = Channel(
+            host=host,
+            port=port,
+            ssl=self.security.ssl_context(),
+            config=Configuration(ssl_target_name_override=self.security.server_name),
+        )
+        token = self.options.token
+        self.channel._authority = token  # 0.x gateways read the token here
 
-    async def _listen_for_event(self) -> None:
-        if self.started is not None and not self.started.done():
-            self.started.set_result(None)
-        async for response in self.puppet_stub.event():
+        async def authorize(event: SendRequest) -> None:  # 1.x gateways, here
+            event.metadata["authorization"] = authorization(token)
+
+        listen(self.channel, SendRequest, authorize)
+        self._puppet_stub = PuppetStub(self.channel)
+        self.replied = False
+
+    async def start(self) -> None:
+        """Open the event stream, then Start (never Stop: see the class); then read events
+        until the stream ends. Whatever ends it is raised."""
+        self._init_puppet()
+        events: asyncio.Queue[Any] = asyncio.Queue()
+        opened = asyncio.get_running_loop().create_future()
+
+        async def read() -> None:
             try:
-                decoded = _decode_event(response.type, response.payload)
-            except (ValueError, KeyError, TypeError) as e:
-                log.warning(
-                    "skipping malformed event %s %r: %s", response.type, response.payload, e
-                )
-                continue
-            if decoded is not None:
-                self._event_stream.emit(decoded[0], *decoded[1])
+                async for response in self.puppet_stub.event():
+                    self.replied = True
+                    resolve(opened)
+                    events.put_nowait(response)
+            finally:
+                resolve(opened)
+                events.put_nowait(None)
+
+        reader = asyncio.ensure_future(read())
+        try:
+            # its first event (a 1.x service sends a heartbeat at once), or a moment
+            await asyncio.wait({opened}, timeout=STREAM_OPEN_WAIT)
+            if reader.done():
+                reader.result()
+            await self.puppet_stub.start()
+            self.replied = True
+            if self.started is not None:
+                resolve(self.started)
+            while (response := await events.get()) is not None:
+                self._emit(response)
+            reader.result()
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+
+    def _emit(self, response: Any) -> None:
+        try:
+            decoded = _decode_event(response.type, response.payload)
+        except (ValueError, KeyError, TypeError) as e:
+            log.warning("skipping malformed event %s %r: %s", response.type, response.payload, e)
+            return
+        if decoded is not None:
+            self._event_stream.emit(decoded[0], *decoded[1])
+
+    async def stop_service(self, within: float) -> None:
+        """Stop, for good: the bot is shutting down (the service may log the account out)."""
+        if self._puppet_stub is None:
+            return
+        try:
+            async with asyncio.timeout(within):
+                await self._puppet_stub.stop()
+        except Exception as e:  # shutting down anyway
+            log.info("Stop sent; the puppet service gave no answer (%s)", e)
 
     def hang_up(self) -> None:
         """Close this connection without Stop: the account stays logged in at the service."""
@@ -194,10 +256,13 @@ class WechatyGateway(Gateway):
         topics: set[str] | None = None,
         timing: Timing | None = None,
         qr_out: IO[str] | None = None,
+        security: LinkSecurity | None = None,
+        environ: Mapping[str, str] = os.environ,
     ) -> None:
         super().__init__()
         parse_endpoint(endpoint)
         self.endpoint, self.token, self.topics = endpoint, _required(token), topics
+        self.security = security or LinkSecurity.from_env(self.token, environ)
         self.timing = timing = timing or Timing()
         self.qr_out = qr_out
         self.self_id: str | None = None
@@ -226,14 +291,15 @@ class WechatyGateway(Gateway):
         if not endpoint:
             raise GatewayError(f"no puppet service: set {ENDPOINT_ENV} or [gateway] endpoint")
         topics = {g.topic for g in config.groups} or None
-        return cls(endpoint, token, topics=topics, **options)
+        return cls(endpoint, token, topics=topics, environ=environ, **options)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Connect; returns once the service accepted us, raises GatewayError if it cannot."""
         _adopt_library_loggers()
-        self._puppet = _Puppet(self.endpoint, self.token)
+        log.info("puppet service at %s: %s", self.endpoint, self.security.describe())
+        self._puppet = _Puppet(self.endpoint, self.token, self.security)
         for event, listener in self._listeners().items():
             self._puppet.on(event, listener)
         first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -247,6 +313,10 @@ class WechatyGateway(Gateway):
             raise
 
     async def stop(self) -> None:
+        """The bot shuts down for good: Stop is sent (the only time it is), then the link
+        closes. Reconnects never send Stop: a 1.x gateway logs the account out on it."""
+        if self._puppet is not None and self._link.up:
+            await self._puppet.stop_service(self.timing.dong_within)
         await self._tasks.cancel()
         if self._puppet is not None:
             self._puppet.hang_up()
@@ -261,11 +331,11 @@ class WechatyGateway(Gateway):
                 await self._connect_once(first)
                 reason = f"no dong within {self.timing.dong_within} s"
             except Exception as e:
+                replied = self._puppet is not None and self._puppet.replied
                 if not first.done():
-                    failed = f"cannot reach the puppet service at {self.endpoint}: {e}"
-                    first.set_exception(e if isinstance(e, GatewayError) else GatewayError(failed))
+                    first.set_exception(self._explain(e, replied))
                     return
-                reason = str(e) or type(e).__name__
+                reason = str(self._explain(e, replied))
             delay = self._backoff.next()
             log.warning("puppet service link lost (%s); reconnecting in %.2f s", reason, delay)
             await asyncio.sleep(delay)
@@ -279,7 +349,7 @@ class WechatyGateway(Gateway):
         try:
             await asyncio.wait(
                 {run, puppet.started},
-                timeout=self.timing.dong_within,
+                timeout=self.timing.connect_within,
                 return_when=asyncio.FIRST_COMPLETED,
             )
             if not puppet.started.done():
@@ -297,6 +367,38 @@ class WechatyGateway(Gateway):
             await asyncio.gather(run, return_exceptions=True)
             puppet.hang_up()
 
+    def _explain(self, error: Exception, replied: bool) -> GatewayError:
+        """What went wrong with a connection, in words that say what to change."""
+        if isinstance(error, GatewayError):
+            return error
+        where = f"the puppet service at {self.endpoint}"
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return GatewayError(
+                f"{where} has a TLS certificate this bot does not trust "
+                f"({error.verify_message}): set {CA_ENV} to its CA, or {SERVER_NAME_ENV} "
+                "to the name on its certificate"
+            )
+        if isinstance(error, ssl.SSLError):
+            return GatewayError(
+                f"the TLS handshake with {where} failed ({error.reason or error}): it probably "
+                f"does not speak TLS; if so set {NO_TLS_ENV}=true"
+            )
+        refused = isinstance(error, ConnectionRefusedError) or (
+            isinstance(error, OSError) and not isinstance(error, ConnectionError)
+        )
+        if refused:
+            return GatewayError(f"cannot reach {where}: {error}")
+        if not replied and not self.security.tls:
+            return GatewayError(
+                f"{where} closed the connection before answering: it probably wants TLS "
+                f"(the default); unset {NO_TLS_ENV}"
+            )
+        if not replied:
+            return GatewayError(
+                f"{where} closed the connection before answering ({error or type(error).__name__})"
+            )
+        return GatewayError(f"{where}: {error or type(error).__name__}")
+
     async def _watch(self, run: asyncio.Future[None]) -> None:
         """Ding every `ding_every` s until the stream ends or a dong does not come back."""
         while not run.done():
@@ -309,10 +411,10 @@ class WechatyGateway(Gateway):
         self._dong = asyncio.get_running_loop().create_future()
         try:
             async with asyncio.timeout(self.timing.dong_within):
-                await self._puppet.ding("powerbot")
+                await once(lambda: self._puppet.ding("powerbot"))  # type: ignore[union-attr]
                 await self._dong
             return True
-        except (TimeoutError, GRPCError, *_LINK_ERRORS):
+        except (TimeoutError, GRPCError, CutOff, *_LINK_ERRORS):
             return False
         finally:
             self._dong = None
