@@ -27,7 +27,7 @@ from bot.app import App  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.gateways.memory import MemoryGateway  # noqa: E402
-from bot.messages import Outgoing  # noqa: E402
+from bot.messages import Kind, Outgoing  # noqa: E402
 
 GROUP = "幸福花园业主用电群"
 NAMES = {"wxid_li": "李明", "wxid_wang": "王强", "wxid_chen": "陈伟", "wxid_admin": "张所长"}
@@ -153,11 +153,59 @@ async def missed(folder: Path) -> None:
         await log.app.stop()
 
 
+# What residents, workers and the station head typed when replies read wrong (issue 11):
+# (text, sender, name, in the group?, @-mentioned?, kind)
+REPLIES = [
+    ("营业厅周六上班吗", "r1", "张阿姨", True, False, Kind.text),
+    ("阶梯电价怎么算", "r2", "李叔", True, False, Kind.text),
+    ("交了电费多久能来电", "r3", "王姐", True, False, Kind.text),
+    ("老人不会用手机怎么交电费", "r4", "陈伯", True, False, Kind.text),
+    ("电费交了多久到账", "r5", "小刘", True, False, Kind.text),
+    ("你好", "r1", "张阿姨", True, True, Kind.text),
+    ("谢谢", "r2", "李叔", True, False, Kind.text),
+    ("在吗", "r3", "王姐", False, False, Kind.text),
+    ("明天天气怎么样", "r4", "陈伯", True, True, Kind.text),
+    ("小区垃圾几点收", "r5", "小刘", True, True, Kind.text),
+    ("电梯坏了找谁修", "r1", "张阿姨", True, False, Kind.text),
+    ("厨房煤气味很重怎么办", "r2", "李叔", True, True, Kind.text),
+    ("5栋\u200b1单元\u200c302停\u200d电了", "r6", "赵姐", True, False, Kind.text),
+    ("我家停电了", "r7", "孙伯", True, False, Kind.text),
+    ("[语音]", "r7", "孙伯", True, False, Kind.voice),
+    ("完成 1 我自己修好了", "r6", "赵姐", True, False, Kind.text),
+    ("工单1到哪了", "r6", "赵姐", True, True, Kind.text),
+    ("转单 1 王师傅", "wxid_admin", "张所长", False, False, Kind.text),
+    ("派单 1 王师傅", "wxid_admin", "张所长", False, False, Kind.text),
+    ("确认", "wxid_admin", "张所长", False, False, Kind.text),
+    ("帮助", "wxid_admin", "张所长", False, False, Kind.text),
+    ("接单 1", "wxid_admin", "张所长", False, False, Kind.text),
+]
+
+
+async def replies(folder: Path) -> None:
+    log = await _bot(folder)
+    try:
+        for text, sender, name, in_group, mentioned, kind in REPLIES:
+            group = GROUP if in_group else None
+            shown = ("@供电小助手 " if mentioned else "") + text.encode("unicode_escape").decode(
+                "ascii"
+            ).encode().decode("unicode_escape")
+            print(f"{log._at()}  {name}（{group or '私聊'}）：{shown!r}")
+            await log.gw.push(
+                text, sender=sender, name=name, group=group, mentioned=mentioned, kind=kind
+            )
+            log._show()
+            log.clock.advance(timedelta(minutes=1))
+    finally:
+        await log.app.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("which", nargs="?", default="all", choices=["flood", "missed", "all"])
+    ap.add_argument(
+        "which", nargs="?", default="all", choices=["flood", "missed", "replies", "all"]
+    )
     which = ap.parse_args().which
-    for name, scenario in (("flood", flood), ("missed", missed)):
+    for name, scenario in (("flood", flood), ("missed", missed), ("replies", replies)):
         if which in (name, "all"):
             print(f"== {name} ==")
             with tempfile.TemporaryDirectory() as folder:

@@ -178,6 +178,15 @@ def kb_check(kb_dir: str | None) -> None:
     sys.exit(1 if problems else 0)
 
 
+def _first_and_all(markdown: str, hotline: str) -> str:
+    from handlers.nlu.answers import full_answer, short_answer
+
+    first = short_answer(markdown, hotline)
+    if not first.more:
+        return first.text
+    return f"{first.text}\n\n（回复「详细」后）\n{full_answer(markdown, hotline).text}"
+
+
 @cli.command()
 @click.argument("question")
 @click.option("--kb", "kb_dir", type=click.Path(file_okay=False), help="default: the project's kb/")
@@ -187,7 +196,6 @@ def ask(question: str, kb_dir: str | None) -> None:
     Example: powerbot ask "老人不会用手机怎么交电费"
     """
     from bot.config import DEFAULT_KB_DIR, Station
-    from handlers.faq import chat_text
     from handlers.nlu.faq import FaqMatcher, format_explanation
     from handlers.nlu.kb import KBError, load_kb
 
@@ -198,7 +206,7 @@ def ask(question: str, kb_dir: str | None) -> None:
         sys.exit(2)
     explanation = FaqMatcher(knowledge).explain(question)
     hotline = Station().hotline
-    click.echo(format_explanation(explanation, knowledge, lambda md: chat_text(md, hotline)))
+    click.echo(format_explanation(explanation, knowledge, lambda md: _first_and_all(md, hotline)))
 
 
 @cli.command()

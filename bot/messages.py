@@ -5,10 +5,30 @@ Gateways convert their own objects to these at the edge; handlers see only these
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Characters a phone does not show but that break reading and matching: control
+# characters (Unicode Cc, but newline; a tab becomes a space) and format characters (Cf:
+# zero-width spaces and joiners, bidi marks and overrides, the BOM, soft hyphens...).
+# Voice-to-text and copy-paste leave them inside words ("5栋\u200b1单元"); an RTL override
+# would turn a worker's dispatch text around. tests/test_replies.py checks this list
+# against unicodedata.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text without invisible characters: what reaches the reader, the store and a phone."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _INVISIBLE.sub("", text)
 
 
 class Kind(StrEnum):
@@ -49,6 +69,11 @@ class Person(BaseModel):
     id: str
     name: str = ""
 
+    @field_validator("name")
+    @classmethod
+    def _visible(cls, name: str) -> str:
+        return clean_text(name)
+
     @property
     def display(self) -> str:
         return self.name or self.id
@@ -68,6 +93,11 @@ class Incoming(BaseModel):
     time: datetime
     from_self: bool = False
 
+    @field_validator("text")
+    @classmethod
+    def _visible(cls, text: str) -> str:
+        return clean_text(text)
+
 
 class Mention(BaseModel):
     """Someone an outgoing group message @-mentions; `name` is what the text shows."""
@@ -86,6 +116,11 @@ class Outgoing(BaseModel):
     conversation: Conversation
     text: str
     mentions: tuple[Mention, ...] = Field(default_factory=tuple)
+
+    @field_validator("text")
+    @classmethod
+    def _visible(cls, text: str) -> str:
+        return clean_text(text)
 
     @property
     def mention_ids(self) -> list[str]:

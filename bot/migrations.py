@@ -227,5 +227,16 @@ def m006_incidents_and_timers(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_awaiting(db: Database) -> None:
+    """What the bot offered one person in one chat and may be asked for next: the rest of
+    an FAQ answer (详细), the next page of a list (更多), a hand-over to confirm (确认)."""
+    db.execute(
+        "create table awaiting (conversation_id text not null, sender_id text not null, "
+        "kind text not null, value text not null, until text not null, "
+        "primary key (conversation_id, sender_id, kind))"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -250,6 +250,9 @@ class ServiceRecords:
     def set_on_duty(self, worker_id: str, on_duty: bool) -> None:
         self.sql.update("workers", worker_id, {"on_duty": int(on_duty)})
 
+    def is_on_duty(self, worker_id: str) -> bool:
+        return bool(self.sql.value("select on_duty from workers where id = ?", [worker_id]))
+
     def on_duty_workers(self, team: str) -> list[str]:
         return [
             r["id"]
@@ -318,6 +321,28 @@ class ServiceRecords:
         )
 
     # Messages that may be reports: the bot asked whether to report, and waits.
+    # What was offered to one person in one chat (详细, 更多, 确认), until it lapses.
+    def offer(self, msg: Incoming, kind: str, value: Any, until: datetime) -> None:
+        self.sql.run(
+            "insert or replace into awaiting (conversation_id, sender_id, kind, value, until) "
+            "values (?, ?, ?, ?, ?)",
+            [msg.conversation.id, msg.sender.id, kind, json.dumps(value), iso(until)],
+        )
+
+    def offered(self, msg: Incoming, kind: str, now: datetime) -> Any | None:
+        value = self.sql.value(
+            "select value from awaiting where conversation_id = ? and sender_id = ? "
+            "and kind = ? and until > ?",
+            [msg.conversation.id, msg.sender.id, kind, iso(now)],
+        )
+        return json.loads(value) if value is not None else None
+
+    def withdraw(self, msg: Incoming, kind: str) -> None:
+        self.sql.run(
+            "delete from awaiting where conversation_id = ? and sender_id = ? and kind = ?",
+            [msg.conversation.id, msg.sender.id, kind],
+        )
+
     def hold_confirm(self, msg: Incoming, expires_at: datetime) -> None:
         """Remember the message asked about (one per person and chat: the newest)."""
         key = [msg.conversation.id, msg.sender.id]

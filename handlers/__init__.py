@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Config
-from handlers import admin, aftercare, basics, dispatch, faq, fault_reports, outages, promises
+from handlers import (
+    admin,
+    aftercare,
+    basics,
+    dispatch,
+    faq,
+    fault_reports,
+    outages,
+    promises,
+    smalltalk,
+)
 from handlers.nlu import Understander
 from handlers.nlu.live import LiveKnowledge, load_all
 
@@ -18,6 +28,7 @@ ROUTERS = [
     dispatch.router,
     admin.router,
     aftercare.router,
+    smalltalk.router,
     fault_reports.router,
     outages.router,
     faq.router,

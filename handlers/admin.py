@@ -1,10 +1,6 @@
-"""Station staff's commands, sent privately to the bot.
-
-工单               查看所有未完成的工单（危险、紧急、超时的排在前面）
-派单 12 王师傅      把 12 号工单派给某位师傅（姓名或微信号）
-合并 12 15          把 15 号并入 12 号：同一次停电，一位师傅处理，报修人都会收到进度
-拆分 15             把 15 号从它并入的工单里拆出来，单独派单
-投诉               查看最近的投诉，和投诉人的工单
+"""Station staff's commands, sent privately to the bot (the words, their help and who may
+use them: handlers/commands.py). A worker's command from an admin who is not a worker is
+answered with the admin's way to do it.
 """
 
 from __future__ import annotations
@@ -18,12 +14,12 @@ from bot.router import (
     Router,
     command,
     command_args,
-    has_role,
     in_private,
     says_only_command,
 )
+from handlers.commands import acts_as, is_staff, roles_of, words
 from handlers.common import local_time, ticket_number, ticket_state, worker_label
-from handlers.dispatch import find_worker, first_things_first, hand_to, ticket_line
+from handlers.dispatch import find_worker, first_things_first, hand_to, page
 from handlers.repairs import merge, split
 from handlers.tickets import State, lead_of
 
@@ -31,13 +27,14 @@ router = Router(name=__name__)
 
 # What admins read.
 NOT_AN_ADMIN = "这个指令只有供电所管理员可以用。如需报修，请直接发地址和情况。"
+NOT_AN_ADMIN_WORKER = "这个指令只有供电所管理员可以用；查看您自己的工单请发「我的工单」。"
 USE_PRIVATE = "管理指令请私聊我发送。"
 NO_OPEN = "目前没有未完成的工单。"
 OPEN_LIST = "未完成工单 {n} 张：\n{lines}"
 USAGE = "请这样发：派单 12 师傅姓名"
 NO_TICKET = "没有找到工单 {id}。"
 CLOSED = "工单 #{id} 已经完成了。"
-UNKNOWN_WORKER = "找不到师傅「{name}」，请写配置里的姓名或微信号。"
+WORKERS_ONLY = "「{word}」是抢修师傅在现场用的指令。要安排师傅，请发「派单 {id} 师傅姓名」；查看全部工单发「工单」。"
 
 MERGE_USAGE = "请这样发：合并 12 15（把 15 号并入 12 号）"
 MERGED = "已把工单 #{other} 并入 #{into}（共 {n} 人报修），由{worker}处理。"
@@ -50,37 +47,54 @@ COMPLAINTS = "最近的投诉：\n{lines}"
 COMPLAINT_LINE = "{id}. {at} {who}（{where}）：{text}{tickets}"
 COMPLAINT_TICKETS = "｜工单 {ids}"
 
-ADMIN_COMMANDS = ("工单", "派单", "合并", "拆分", "投诉")
-# 投诉 from anyone else is a resident's complaint (handlers/aftercare.py), not refused
-ADMIN_ONLY = tuple(c for c in ADMIN_COMMANDS if c != "投诉")
+ADMIN_COMMANDS = words(Role.admin)
+# 投诉 from anyone else is a resident's complaint (handlers/aftercare.py), and a resident's
+# 工单 is a question about their own repair: neither is refused.
+ADMIN_ONLY = tuple(c for c in ADMIN_COMMANDS if c not in ("投诉", "工单"))
 
 
-@router.message(
-    command(*ADMIN_ONLY),
-    lambda m, c: c.role is not Role.admin and says_only_command(m, *ADMIN_ONLY),
-)
+def _refused(msg: Incoming, ctx: Context) -> bool:
+    roles = roles_of(msg.sender.id, ctx)
+    if Role.admin in roles:
+        return False
+    refused = ADMIN_ONLY + (("工单",) if roles else ())  # a worker's own list is 我的工单
+    return command(*refused)(msg, ctx) and says_only_command(msg, *refused)
+
+
+@router.message(_refused)
 async def refuse_non_admin(msg: Incoming, ctx: Context) -> str:
+    if is_staff(msg, ctx):
+        return NOT_AN_ADMIN_WORKER
     return NOT_AN_ADMIN
 
 
-@router.message(
-    command(*ADMIN_COMMANDS),
-    lambda m, c: m.conversation.is_group and (c.role is Role.admin or command(*ADMIN_ONLY)(m, c)),
-)
+@router.message(command(*ADMIN_COMMANDS), lambda m, c: m.conversation.is_group, is_staff)
 async def ask_for_private(msg: Incoming, ctx: Context) -> str:
     return USE_PRIVATE
 
 
-@router.message(in_private, has_role(Role.admin), command("工单"))
+@router.message(
+    in_private,
+    acts_as(Role.admin),
+    lambda m, c: Role.worker not in roles_of(m.sender.id, c),
+    command(*words(Role.worker)),
+)
+async def point_admin_to_dispatch(msg: Incoming, ctx: Context) -> str:
+    word = next(w for w in words(Role.worker) if command(w)(msg, ctx))
+    args = command_args(msg.text, word) or []
+    return WORKERS_ONLY.format(word=word, id=args[0] if args else "12")
+
+
+@router.message(in_private, acts_as(Role.admin), command("工单"))
 async def list_open_tickets(msg: Incoming, ctx: Context) -> str:
     tickets = [t for t in ctx.store.open_tickets() if t.incident_id is None]
     if not tickets:
         return NO_OPEN
-    lines = [ticket_line(t, ctx) for t in first_things_first(tickets, ctx)]
-    return OPEN_LIST.format(n=len(tickets), lines="\n".join(lines))
+    ordered = [t.id for t in first_things_first(tickets, ctx)]
+    return OPEN_LIST.format(n=len(tickets), lines=page(msg, ordered, ctx))
 
 
-@router.message(in_private, has_role(Role.admin), command("派单"))
+@router.message(in_private, acts_as(Role.admin), command("派单"))
 async def assign_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "派单")
     number = ticket_number(args[0]) if args else None
@@ -90,9 +104,9 @@ async def assign_ticket(msg: Incoming, ctx: Context) -> str:
     if isinstance(ticket, str):
         return ticket
     target = find_worker(ctx, " ".join(args[1:]))
-    if target is None:
-        return UNKNOWN_WORKER.format(name=" ".join(args[1:]))
-    return await hand_to(ticket, target, ctx, msg.sender.id, "admin")
+    if isinstance(target, str):
+        return target
+    return await hand_to(msg, ticket, target, ctx, "admin")
 
 
 def _open_lead(ctx: Context, number: int | None):  # noqa: ANN202 - Ticket | str
@@ -105,7 +119,7 @@ def _open_lead(ctx: Context, number: int | None):  # noqa: ANN202 - Ticket | str
     return ticket
 
 
-@router.message(in_private, has_role(Role.admin), command("合并"))
+@router.message(in_private, acts_as(Role.admin), command("合并"))
 async def merge_tickets(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "合并")
     numbers = [ticket_number(a) for a in args[:2]]
@@ -124,7 +138,7 @@ async def merge_tickets(msg: Incoming, ctx: Context) -> str:
     )
 
 
-@router.message(in_private, has_role(Role.admin), command("拆分"))
+@router.message(in_private, acts_as(Role.admin), command("拆分"))
 async def split_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "拆分")
     number = ticket_number(args[0]) if args else None
@@ -139,7 +153,7 @@ async def split_ticket(msg: Incoming, ctx: Context) -> str:
     return SPLIT.format(id=ticket.id, state=ticket_state(ticket, ctx.config))
 
 
-@router.message(in_private, has_role(Role.admin), command("投诉"))
+@router.message(in_private, acts_as(Role.admin), command("投诉"))
 async def list_complaints(msg: Incoming, ctx: Context) -> str:
     rows = ctx.store.complaints(20)
     if not rows:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from bot.messages import Incoming, Kind
 from bot.records import Ticket
-from bot.router import Context, Router
+from bot.router import Context, Role, Router, command
 from handlers.common import (
     local_time,
     says,
@@ -142,7 +142,10 @@ async def urge_repair(msg: Incoming, ctx: Context) -> str | None:
 
 
 def _asks_progress(msg: Incoming, ctx: Context) -> bool:
-    return understand(msg, ctx).intent is Intent.progress_query and not answers_question(msg, ctx)
+    # A resident's 工单 / 我的工单 / 工单 3 (the staff's words) asks after their own repair.
+    own_words = ctx.role is Role.resident and command("工单", "我的工单")(msg, ctx)
+    asks = own_words or understand(msg, ctx).intent is Intent.progress_query
+    return asks and not answers_question(msg, ctx)
 
 
 @router.message(_asks_progress)

@@ -10,6 +10,7 @@ import unicodedata
 
 from bot.messages import Incoming, Kind
 from bot.router import Context, Role, Router, command
+from handlers.commands import help_lines, roles_of
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
@@ -22,14 +23,12 @@ HELP_RESIDENT = (
     "· 问电费、缴费、办业务：直接问，如「电费怎么交」\n"
     "有危险（电线掉落、冒烟起火）请远离并马上在群里说，或拨打{hotline}。"
 )
-HELP_WORKER = "师傅您好，工单指令（私聊我发送）：\n{commands}"
-HELP_ADMIN = "管理员指令（私聊我发送）：\n{commands}"
+HELP_STAFF = "{who}您好，可以私聊我发这些指令：\n{commands}"
+WHO = {Role.admin: "管理员", Role.worker: "师傅"}
 NOT_TEXT = "暂时看不懂图片和语音，请用文字说一下地址和情况，如「3栋2单元501停电了」。"
+NOT_TEXT_ADDRESS = "暂时听不了语音、看不了图片，请用文字告诉我地址，例如「3栋2单元501」。"
 EMPTY = "您好，请问有什么可以帮您？报修请发地址和情况，如「3栋2单元501停电了」。"
 UNKNOWN_GROUP = "您好，这个群还没有开通用电服务，请联系{station}或拨打{hotline}。"
-
-WORKER_HELP_MODULES = ("handlers.dispatch",)
-ADMIN_HELP_MODULES = ("handlers.admin", "handlers.dispatch")
 
 
 def _has_words(text: str) -> bool:
@@ -45,24 +44,15 @@ def _speaks_to_bot(msg: Incoming) -> bool:
     return msg.mentioned or not msg.conversation.is_group
 
 
-def _command_lines(ctx: Context, modules: tuple[str, ...]) -> str:
-    docs = dict(ctx.services["dispatcher"].commands())
-    lines = []
-    for name in modules:
-        doc = docs.get(name, "")
-        lines += [line.strip() for line in doc.splitlines()[1:] if line.strip()]
-    return "\n".join(lines)
-
-
 @router.message(command("帮助", "help", "菜单", "/help"))
 async def show_help(msg: Incoming, ctx: Context) -> str:
     words = dict(
         bot=ctx.config.bot.name, station=ctx.config.station.name, hotline=ctx.config.station.hotline
     )
-    if ctx.role is Role.admin and not msg.conversation.is_group:
-        return HELP_ADMIN.format(commands=_command_lines(ctx, ADMIN_HELP_MODULES))
-    if ctx.role is Role.worker and not msg.conversation.is_group:
-        return HELP_WORKER.format(commands=_command_lines(ctx, WORKER_HELP_MODULES))
+    roles = roles_of(msg.sender.id, ctx)
+    if roles and not msg.conversation.is_group:
+        who = WHO[Role.admin if Role.admin in roles else Role.worker]
+        return HELP_STAFF.format(who=who, commands=help_lines(roles))
     return HELP_RESIDENT.format(**words)
 
 
@@ -76,6 +66,8 @@ async def ignore_unknown_group(msg: Incoming, ctx: Context) -> str | None:
 
 @router.message(lambda m, c: m.kind is not Kind.text)
 async def answer_not_text(msg: Incoming, ctx: Context) -> str | None:
+    if msg.conversation.is_group and ctx.store.pending_report(msg.conversation.id, msg.sender.id):
+        return NOT_TEXT_ADDRESS  # the bot asked this person where: it waits for words
     return NOT_TEXT if _speaks_to_bot(msg) else None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import CommunityKind, Config
+from bot.config import CommunityKind, Config, Worker
 from bot.messages import Incoming, Kind
 from bot.records import Ticket
 from bot.router import Context
@@ -118,4 +118,31 @@ def ticket_state(ticket: Ticket, config: Config) -> str:
 
 def worker_label(config: Config, worker_id: str | None) -> str:
     worker = config.worker(worker_id) if worker_id else None
-    return f"{worker.name}师傅" if worker else "师傅"
+    return titled(worker.name) if worker else "师傅"
+
+
+TITLE = "师傅"
+
+
+def titled(name: str) -> str:
+    """How residents and colleagues call a worker: 李明师傅; a name that has it keeps one."""
+    return name if name.endswith(TITLE) else f"{name}{TITLE}"
+
+
+def find_workers(config: Config, said: str) -> list[Worker]:
+    """The workers `said` can mean: by id, by configured name (with or without 师傅),
+    or by surname + 师傅 (王师傅). Several when it is ambiguous; none when nobody fits."""
+    said = said.strip().lstrip("@").strip()
+    if not said:
+        return []
+    bare = said.removesuffix(TITLE) or said
+    for exact in (
+        [w for w in config.workers if said == w.id],
+        [w for w in config.workers if said in (w.name, titled(w.name))],
+        [w for w in config.workers if bare == w.name.removesuffix(TITLE)],
+    ):
+        if exact:
+            return exact
+    if said.endswith(TITLE) and 1 <= len(bare) <= 2:  # a surname: 王师傅, 欧阳师傅
+        return [w for w in config.workers if w.name.startswith(bare)]
+    return []

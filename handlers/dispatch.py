@@ -1,16 +1,15 @@
-"""Line workers' commands, sent privately to the bot.
+"""Line workers' commands, sent privately to the bot (the words, their help and who may
+use them: handlers/commands.py).
 
-接单 12            接下 12 号工单
-到达 12            到达现场
-完成 12 换了保险    修好了，写上处理情况
-转单 12 王师傅      把工单转给其他师傅（姓名或微信号）
-我的工单            查看自己未完成的工单（危险和超时的排在前面）
-上班 / 下班         上班才会收到新工单，并接手等着派的工单
+A worker's list of tickets shows the first LIST_PAGE (hazards, urgent and late first) and
+offers 更多 for the next. Handing a ticket to a worker who is off duty or in another team
+asks the sender to 确认 first.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from bot.config import Worker
 from bot.messages import Incoming
@@ -21,16 +20,18 @@ from bot.router import (
     Router,
     command,
     command_args,
-    has_role,
     in_private,
     says_only_command,
 )
+from handlers.commands import CONFIRM, MORE, acts_as, is_staff, words
 from handlers.common import (
     FAULT_WORDS,
+    find_workers,
     local_time,
     ticket_address,
     ticket_number,
     ticket_state,
+    titled,
     worker_label,
 )
 from handlers.repairs import accept, arrive, complete, hand_waiting, reassign
@@ -51,9 +52,18 @@ TAKE_FIRST = "请先回复「接单 {id}」接下这张工单。"
 ALREADY = "工单 #{id} 当前状态：{state}，不需要再操作。"
 CLOSED = "工单 #{id} 已经完成了。"
 USAGE = "请这样回复：{usage}"
-UNKNOWN_WORKER = "找不到师傅「{name}」，请写配置里的姓名或微信号。"
+UNKNOWN_WORKER = "找不到师傅「{name}」，请写师傅的姓名（如{example}）或微信号。"
+WHICH_WORKER = "「{name}」有 {n} 位：{names}，请写全名。"
+CONFIRM_HAND = "{target}{why}，确定要把工单 #{id} 转给{target}吗？确定请回复「确认」。"
+OFF_DUTY_WHY = "现在没上班"
+OTHER_TEAM_WHY = "属于{team}"
+NOTHING_TO_CONFIRM = "没有等您确认的事。"
+MORE_NONE = "没有更多了。"
+MORE_HINT = "还有 {n} 张，回复「更多」看下一页。"
+RESIDENT_DONE = "好的，已转告师傅：您这边已经修好了。如果还有问题，随时在群里说。"
+RESIDENT_DONE_TO_WORKER = "工单 #{id} 的报修人说：「{text}」"
 MY_TICKETS_NONE = "您手上没有未完成的工单。"
-MY_TICKETS = "您未完成的工单：\n{lines}"
+MY_TICKETS = "您未完成的工单 {n} 张：\n{lines}"
 ON_DUTY = "已上班，新工单会派给您。"
 ON_DUTY_WAITING = "已上班。有 {n} 张工单一直等着派，已经派给您了，请查看。"
 OFF_DUTY = "已下班，新工单不再派给您。"
@@ -65,12 +75,24 @@ LATE = " 已超时"
 REPORTS = "（{n} 人报修）"
 
 _DONE_NOTE = re.compile(r"\s*完成\s*[#＃]?\s*[0-9０-９]+\s*(.*)", re.DOTALL)
-WORKER_COMMANDS = ("接单", "到达", "完成", "转单", "我的工单", "上班", "下班")
+WORKER_COMMANDS = words(Role.worker)
+# Said by a resident in a group, these are chat (上班, 下班) or a question about their own
+# repair (我的工单): read as such, not refused.
+RESIDENT_WORDS = ("我的工单", "上班", "下班")
+LIST_PAGE = 10  # tickets in one list message; 更多 for the next
+LIST_KEPT = timedelta(minutes=30)  # how long 更多 and 确认 are remembered
 
 
-def find_worker(ctx: Context, name_or_id: str) -> Worker | None:
-    name = name_or_id.removesuffix("师傅") or name_or_id
-    return next((w for w in ctx.config.workers if name in (w.id, w.name)), None)
+def find_worker(ctx: Context, said: str) -> Worker | str:
+    """The one worker `said` names, or what to tell the sender (nobody, or which one)."""
+    found = find_workers(ctx.config, said)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = "、".join(titled(w.name) for w in found)
+        return WHICH_WORKER.format(name=said, n=len(found), names=names)
+    example = f"{titled(ctx.config.workers[0].name)}" if ctx.config.workers else "王师傅"
+    return UNKNOWN_WORKER.format(name=said or "？", example=example)
 
 
 def _load(ctx: Context, args: list[str], usage: str) -> Ticket | str:
@@ -99,22 +121,49 @@ def _may_act(ticket: Ticket, me: Worker, ctx: Context) -> str | None:
 
 
 def _resident_tries_worker_command(msg: Incoming, ctx: Context) -> bool:
-    # 上班/下班 alone in a group is neighbours chatting, not a command.
-    duty_chat = msg.conversation.is_group and msg.text.strip() in ("上班", "下班")
-    return ctx.role is Role.resident and not duty_chat and says_only_command(msg, *WORKER_COMMANDS)
+    return (
+        not is_staff(msg, ctx)
+        and command(*WORKER_COMMANDS)(msg, ctx)
+        and not command(*RESIDENT_WORDS)(msg, ctx)
+        and says_only_command(msg, *WORKER_COMMANDS)
+    )
 
 
-@router.message(command(*WORKER_COMMANDS), _resident_tries_worker_command)
+def _resident_says_done(msg: Incoming, ctx: Context) -> Ticket | None:
+    """A resident's 完成 12 我自己修好了, about a ticket they reported: theirs to say."""
+    if is_staff(msg, ctx) or not msg.conversation.is_group:
+        return None
+    args = command_args(msg.text, "完成")
+    number = ticket_number(args[0]) if args else None
+    ticket = ctx.store.ticket(number) if number is not None else None
+    if ticket is None or ticket.reporter_id != msg.sender.id or not ticket.is_open:
+        return None
+    return lead_of(ticket, ctx)
+
+
+@router.message(lambda m, c: _resident_says_done(m, c) is not None)
+async def pass_on_residents_done(msg: Incoming, ctx: Context) -> str:
+    ticket = _resident_says_done(msg, ctx)
+    assert ticket is not None
+    if ticket.worker_id:
+        text = _note(msg.text)[:200] or msg.text.strip()[:200]
+        await ctx.tell_person(
+            ticket.worker_id, RESIDENT_DONE_TO_WORKER.format(id=ticket.id, text=text)
+        )
+    return RESIDENT_DONE
+
+
+@router.message(_resident_tries_worker_command)
 async def refuse_resident(msg: Incoming, ctx: Context) -> str:
     return NOT_A_WORKER
 
 
-@router.message(command(*WORKER_COMMANDS), lambda m, c: m.conversation.is_group)
+@router.message(command(*WORKER_COMMANDS), lambda m, c: m.conversation.is_group, is_staff)
 async def ask_for_private(msg: Incoming, ctx: Context) -> str:
     return USE_PRIVATE
 
 
-@router.message(in_private, has_role(Role.worker), command("接单"))
+@router.message(in_private, acts_as(Role.worker), command("接单"))
 async def accept_ticket(msg: Incoming, ctx: Context) -> str:
     ticket = _load(ctx, command_args(msg.text, "接单"), "接单 12")
     if isinstance(ticket, str):
@@ -142,7 +191,7 @@ def _own_ticket(msg: Incoming, ctx: Context, args: list[str], usage: str) -> Tic
     return ticket
 
 
-@router.message(in_private, has_role(Role.worker), command("到达"))
+@router.message(in_private, acts_as(Role.worker), command("到达"))
 async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
     ticket = _own_ticket(msg, ctx, command_args(msg.text, "到达"), "到达 12")
     if isinstance(ticket, str):
@@ -153,7 +202,7 @@ async def arrive_ticket(msg: Incoming, ctx: Context) -> str:
     return ARRIVED_WORKER.format(id=ticket.id)
 
 
-@router.message(in_private, has_role(Role.worker), command("完成"))
+@router.message(in_private, acts_as(Role.worker), command("完成"))
 async def complete_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "完成")
     ticket = _own_ticket(msg, ctx, args, "完成 12 处理情况")
@@ -169,7 +218,7 @@ def _note(text: str) -> str:
     return found.group(1).strip()[:500] if found else ""
 
 
-@router.message(in_private, has_role(Role.worker), command("转单"))
+@router.message(in_private, acts_as(Role.worker), command("转单"))
 async def hand_over_ticket(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "转单")
     ticket = _load(ctx, args, "转单 12 师傅姓名")
@@ -179,19 +228,50 @@ async def hand_over_ticket(msg: Incoming, ctx: Context) -> str:
     leads_team = me.leader and me.team == ticket.team
     if ticket.worker_id != me.id and not leads_team:
         return _may_act(ticket, me, ctx) or TAKE_FIRST.format(id=ticket.id)
-    target = find_worker(ctx, " ".join(args[1:])) if len(args) > 1 else None
-    if target is None:
-        return UNKNOWN_WORKER.format(name=" ".join(args[1:]) or "？")
+    target = find_worker(ctx, " ".join(args[1:]))
+    if isinstance(target, str):
+        return target
     role = "worker" if ticket.worker_id == me.id else "leader"  # a leader moving another's
-    return await hand_to(ticket, target, ctx, msg.sender.id, role)
+    return await hand_to(msg, ticket, target, ctx, role)
 
 
-async def hand_to(ticket: Ticket, target: Worker, ctx: Context, actor: str, role: str) -> str:
-    """转单 or 派单: what the one who asked reads."""
+def _doubt(ticket: Ticket, target: Worker, ctx: Context) -> str | None:
+    """Why handing this ticket to `target` needs a second thought, if it does."""
+    if target.team != ticket.team:
+        team = ctx.config.team(target.team)
+        return OTHER_TEAM_WHY.format(team=team.name if team else target.team)
+    if not ctx.store.is_on_duty(target.id):
+        return OFF_DUTY_WHY
+    return None
+
+
+async def hand_to(
+    msg: Incoming, ticket: Ticket, target: Worker, ctx: Context, role: str, sure: bool = False
+) -> str:
+    """转单 or 派单: what the one who asked reads. To a worker off duty or of another team,
+    only once the sender has said 确认."""
     if ticket.worker_id == target.id:
-        return SAME_WORKER.format(id=ticket.id, target=f"{target.name}师傅")
-    ticket = await reassign(ticket, target, ctx, actor, role)
-    return HANDED_WORKER.format(id=ticket.id, target=f"{target.name}师傅")
+        return SAME_WORKER.format(id=ticket.id, target=titled(target.name))
+    why = None if sure else _doubt(ticket, target, ctx)
+    if why is not None:
+        ctx.store.offer(msg, "confirm", [ticket.id, target.id, role], ctx.now() + LIST_KEPT)
+        return CONFIRM_HAND.format(target=titled(target.name), why=why, id=ticket.id)
+    ticket = await reassign(ticket, target, ctx, msg.sender.id, role)
+    return HANDED_WORKER.format(id=ticket.id, target=titled(target.name))
+
+
+@router.message(in_private, is_staff, command(CONFIRM))
+async def confirm_hand_over(msg: Incoming, ctx: Context) -> str:
+    held = ctx.store.offered(msg, "confirm", ctx.now())
+    if held is None:
+        return NOTHING_TO_CONFIRM
+    ctx.store.withdraw(msg, "confirm")
+    ticket_id, target_id, role = held
+    ticket = _load(ctx, [str(ticket_id)], "")
+    target = ctx.config.worker(target_id)
+    if isinstance(ticket, str) or target is None:
+        return ticket if isinstance(ticket, str) else NOTHING_TO_CONFIRM
+    return await hand_to(msg, ticket, target, ctx, role, sure=True)
 
 
 def ticket_line(ticket: Ticket, ctx: Context) -> str:
@@ -220,23 +300,43 @@ def first_things_first(tickets: list[Ticket], ctx: Context) -> list[Ticket]:
     return sorted(tickets, key=key)
 
 
-@router.message(in_private, has_role(Role.worker), command("我的工单"))
+@router.message(in_private, acts_as(Role.worker), command("我的工单"))
 async def list_my_tickets(msg: Incoming, ctx: Context) -> str:
     tickets = ctx.store.tickets_of_worker(msg.sender.id)
     if not tickets:
         return MY_TICKETS_NONE
-    lines = [ticket_line(t, ctx) for t in first_things_first(tickets, ctx)]
-    return MY_TICKETS.format(lines="\n".join(lines))
+    ordered = [t.id for t in first_things_first(tickets, ctx)]
+    return MY_TICKETS.format(n=len(ordered), lines=page(msg, ordered, ctx))
 
 
-@router.message(in_private, has_role(Role.worker), command("上班"))
+def page(msg: Incoming, ticket_ids: list[int], ctx: Context) -> str:
+    """The first LIST_PAGE tickets as lines; the rest kept for 更多."""
+    shown, rest = ticket_ids[:LIST_PAGE], ticket_ids[LIST_PAGE:]
+    lines = [ticket_line(t, ctx) for i in shown if (t := ctx.store.ticket(i)) is not None]
+    if rest:
+        ctx.store.offer(msg, "more", rest, ctx.now() + LIST_KEPT)
+        lines.append(MORE_HINT.format(n=len(rest)))
+    else:
+        ctx.store.withdraw(msg, "more")
+    return "\n".join(lines)
+
+
+@router.message(in_private, is_staff, command(MORE))
+async def next_page(msg: Incoming, ctx: Context) -> str:
+    rest = ctx.store.offered(msg, "more", ctx.now())
+    if not rest:
+        return MORE_NONE
+    return page(msg, rest, ctx)
+
+
+@router.message(in_private, acts_as(Role.worker), command("上班"))
 async def go_on_duty(msg: Incoming, ctx: Context) -> str:
     ctx.store.set_on_duty(msg.sender.id, True)
     given = await hand_waiting(ctx.config.worker(msg.sender.id), ctx)
     return ON_DUTY_WAITING.format(n=len(given)) if given else ON_DUTY
 
 
-@router.message(in_private, has_role(Role.worker), command("下班"))
+@router.message(in_private, acts_as(Role.worker), command("下班"))
 async def go_off_duty(msg: Incoming, ctx: Context) -> str:
     ctx.store.set_on_duty(msg.sender.id, False)
     n = len(ctx.store.tickets_of_worker(msg.sender.id))

@@ -7,42 +7,58 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 from bot.messages import Incoming
 from bot.router import LOW, Context, Role, Router
 from handlers.common import hold_for_confirmation, understand
-from handlers.nlu.kb import PLACEHOLDER
+from handlers.nlu.answers import Shown, full_answer, short_answer
 from handlers.nlu.live import LiveKnowledge
 from handlers.nlu.models import Intent
 
 router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
-_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER) + "[^】]*】")  # the mark kb check warns about
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
-_BULLET = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
+_DETAILS = re.compile(
+    r"^\s*(详细|详情|全部|看全部|详细内容|详细点|具体|具体点|全文)\s*[。!！?？]?\s*$"
+)
+DETAILS_KEPT = timedelta(minutes=30)  # how long 详细 brings the rest of the last answer
 
 # What residents and admins read.
 HAND_OVER = "这个问题我先转给工作人员，请稍等；急事请拨打{hotline}。"
-UNSET = "可拨打{hotline}咨询"
 STAFF_HINT = "没看懂这条指令，发「帮助」可查看能用的指令。"
 HAND_OVER_TO_ADMINS = "【待人工回复】{who}（{where}）问：{text}"
 ASK_REPORT_AFTER_ANSWER = "\n如果是家里现在有故障要报修，请回复「报修」。"
+
+
+def wants_details(msg: Incoming, ctx: Context) -> bool:
+    return bool(_DETAILS.match(msg.text)) and ctx.store.offered(msg, "details", ctx.now())
+
+
+@router.message(wants_details)
+async def show_details(msg: Incoming, ctx: Context) -> str | None:
+    """详细 after a short answer: the whole of it."""
+    faq_id = ctx.store.offered(msg, "details", ctx.now())
+    ctx.store.withdraw(msg, "details")
+    shown = answer(ctx.services["knowledge"], faq_id, ctx.config.station.hotline, full=True)
+    ctx.data["reply_priority"] = LOW
+    return shown.text if shown else None
 
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.faq)
 async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     u = understand(msg, ctx)
     knowledge = ctx.services["knowledge"]
-    entry = answer_text(knowledge, u.faq_id, ctx.config.station.hotline) if u.faq_id else None
-    if entry is None:
+    shown = answer(knowledge, u.faq_id, ctx.config.station.hotline) if u.faq_id else None
+    if shown is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
     ctx.data["reply_priority"] = LOW  # an answer can wait behind repairs and dangers
+    if shown.more:
+        ctx.store.offer(msg, "details", u.faq_id, ctx.now() + DETAILS_KEPT)
     if u.confirm:  # a question, but quite possibly a report too: ask
         hold_for_confirmation(msg, ctx)
-        return entry + ASK_REPORT_AFTER_ANSWER
-    return entry
+        return shown.text + ASK_REPORT_AFTER_ANSWER
+    return shown.text
 
 
 @router.message(lambda m, c: not m.conversation.is_group and c.role is not Role.resident)
@@ -66,17 +82,14 @@ async def stay_quiet(msg: Incoming, ctx: Context) -> None:
     return None
 
 
-def chat_text(markdown: str, hotline: str) -> str:
-    """An answer as WeChat shows it: no Markdown marks, and no figure the admin has not set."""
-    text = _PLACEHOLDER.sub(UNSET.format(hotline=hotline), markdown.strip())
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _HEADING.sub("", text)
-    return _BULLET.sub("· ", text)
-
-
-def answer_text(knowledge: LiveKnowledge, faq_id: str, hotline: str = "95598") -> str | None:
+def answer(
+    knowledge: LiveKnowledge, faq_id: str, hotline: str = "95598", full: bool = False
+) -> Shown | None:
+    """An entry's answer as a resident reads it: short first (handlers.nlu.answers)."""
     entry = knowledge.kb.entries.get(faq_id)
-    return chat_text(entry.answer, hotline) if entry else None
+    if entry is None:
+        return None
+    return full_answer(entry.answer, hotline) if full else short_answer(entry.answer, hotline)
 
 
 @router.tick()

@@ -15,7 +15,7 @@ from bot.config import Worker
 from bot.messages import Mention
 from bot.records import Ticket
 from bot.router import URGENT, Context
-from handlers.common import local_time, worker_label
+from handlers.common import local_time, titled, worker_label
 from handlers.tickets import (
     MERGED_WORKER,
     REOPENED_WORKER,
@@ -50,7 +50,7 @@ async def accept(ticket: Ticket, worker: Worker, ctx: Context) -> Ticket:
     ticket = move(ticket, "accepted", ctx, worker.id, "worker", worker_id=worker.id)
     stop_clocks(ticket, ctx, "accept")
     due = local_time(ticket.due_at, ctx)
-    text = ACCEPTED_RESIDENT.format(id=ticket.id, worker=f"{worker.name}师傅", due=due)
+    text = ACCEPTED_RESIDENT.format(id=ticket.id, worker=titled(worker.name), due=due)
     await tell_reporters(ticket, text, ctx)
     return ticket
 
@@ -59,7 +59,7 @@ async def arrive(ticket: Ticket, worker: Worker, ctx: Context) -> Ticket:
     ticket = _accept_first(ticket, worker, ctx)
     ticket = move(ticket, "arrived", ctx, worker.id, "worker")
     stop_clocks(ticket, ctx, "accept", "warn", "missed")
-    text = ARRIVED_RESIDENT.format(id=ticket.id, worker=f"{worker.name}师傅")
+    text = ARRIVED_RESIDENT.format(id=ticket.id, worker=titled(worker.name))
     await tell_reporters(ticket, text, ctx)
     return ticket
 
@@ -144,13 +144,11 @@ async def reassign(ticket: Ticket, target: Worker, ctx: Context, actor: str, rol
     previous = ticket.worker_id
     ticket = await assign(ticket, target.id, ctx, actor, role)
     if previous and previous not in (target.id, actor):
-        await ctx.tell_person(
-            previous, TAKEN_FROM.format(id=ticket.id, target=f"{target.name}师傅")
-        )
+        await ctx.tell_person(previous, TAKEN_FROM.format(id=ticket.id, target=titled(target.name)))
     told = HANDED_RESIDENT if previous else ASSIGNED_RESIDENT
     due = DUE.format(due=local_time(ticket.due_at, ctx)) if ticket.due_at else ""
     await tell_reporters(
-        ticket, told.format(id=ticket.id, worker=f"{target.name}师傅", due=due), ctx
+        ticket, told.format(id=ticket.id, worker=titled(target.name), due=due), ctx
     )
     return ticket
 

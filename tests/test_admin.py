@@ -32,9 +32,12 @@ async def test_admin_assigns_a_ticket_and_the_old_worker_is_told(bot):
 async def test_resident_cannot_use_worker_or_admin_commands(bot):
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
 
-    for text in ("接单 1", "工单", "派单 1 王强", "完成 1"):
+    for text in ("接单 1", "派单 1 王强", "完成 1"):
         sent = await bot.say(text, sender="r1")
         assert "只有" in sent[0].text, text
+    # 工单 from a resident asks after their own repair, not the station's queue
+    sent = await bot.say("工单", sender="r1")
+    assert "您的报修进度" in sent[0].text and "工单 1" in sent[0].text
     assert bot.store.ticket(1).state == "assigned" and bot.store.ticket(1).worker_id == LI
     sent = await bot.say("接单 1", sender="r1", group=GROUP)
     assert "只有" in sent[0].text
@@ -42,7 +45,7 @@ async def test_resident_cannot_use_worker_or_admin_commands(bot):
 
 async def test_worker_cannot_use_admin_commands(bot):
     sent = await bot.say("工单", sender=LI)
-    assert "管理员" in sent[0].text
+    assert "管理员" in sent[0].text and "我的工单" in sent[0].text
 
 
 async def test_help_depends_on_the_role(bot):
@@ -70,4 +73,7 @@ async def test_a_first_manual_dispatch_tells_the_resident_it_is_arranged(bot):
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
 
     sent = await bot.say("派单 1 李明", sender=ADMIN)
+    assert "现在没上班" in sent[0].text and "确认" in sent[0].text  # off duty: asked first
+    assert bot.store.ticket(1).worker_id is None
+    sent = await bot.say("确认", sender=ADMIN)
     assert "已安排李明师傅处理" in to_group(sent, GROUP)[0].text

@@ -48,6 +48,9 @@ async def test_unknown_group_is_quiet_and_answers_when_mentioned(bot):
 
 async def test_unknown_person_in_private_gets_a_hand_over(bot):
     sent = await bot.say("你好 在吗", sender="wxid_stranger", name="路人")
+    [reply] = sent  # a greeting is answered, and nobody is paged for it
+    assert reply.conversation.id == "wxid_stranger" and "您好" in reply.text
+    sent = await bot.say("你们供电所几点下班", sender="wxid_stranger", name="路人")
     [reply] = [o for o in sent if o.conversation.id == "wxid_stranger"]
     assert "95598" in reply.text
     assert "路人" in to_person(sent, ADMIN)[0].text

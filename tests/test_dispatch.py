@@ -67,7 +67,9 @@ async def test_worker_of_another_team_cannot_take_a_ticket_unless_handed_it(bot)
     assert "不是派给您的" in to_person(sent, CHEN)[0].text
     assert bot.store.ticket(1).state == "assigned"
 
-    await bot.say("转单 1 陈伟", sender=LI)
+    sent = await bot.say("转单 1 陈伟", sender=LI)
+    assert "属于农村抢修一班" in sent[0].text and "确认" in sent[0].text  # another team: asked
+    await bot.say("确认", sender=LI)
     sent = await bot.say("接单 1", sender=CHEN)
     assert bot.store.ticket(1).state == "accepted" and bot.store.ticket(1).worker_id == CHEN
 

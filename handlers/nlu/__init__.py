@@ -184,6 +184,7 @@ class Understander:
             address_in_text=e.in_text,
             confirm=v.confirm,
             unsure=v.unsure,
+            about_power=e.about_power,
         )
 
     def _group_community(self, topic: str | None) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from handlers.nlu.answers import PLACEHOLDER, check_answer, short_answer
 from handlers.nlu.kb_text import (
     SYNONYMS_FILE,
     Normalizer,
@@ -30,7 +31,6 @@ from handlers.nlu.kb_text import (
 )
 
 MIN_QUESTIONS = 8
-PLACEHOLDER = "【请管理员填写"
 NEAR_DUPLICATE = 0.75  # share of bigrams two questions hold in common to collide
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -176,9 +176,12 @@ def read_entry(path: Path) -> tuple[Entry | None, list[str], list[str]]:
     answer = "\n".join(lines[end + 1 :]).strip()
     if not answer:
         problems.append(f"{path}:{end + 1}: answer is empty: write the reply below this +++ line")
+    else:
+        body = next(i for i in range(end + 1, len(lines)) if lines[i].strip()) + 1
+        problems += [f"{path}:{body}: {p}" for p in check_answer(answer)]
     if problems:
         return None, problems, []
-    warnings = _entry_warnings(path, lines, header)
+    warnings = _entry_warnings(path, lines, header, answer)
     entry = Entry(
         header.id,
         header.title,
@@ -225,7 +228,7 @@ def _list_problems(path: Path, header: list[str], h: EntryHeader) -> list[str]:
     return problems
 
 
-def _entry_warnings(path: Path, lines: list[str], h: EntryHeader) -> list[str]:
+def _entry_warnings(path: Path, lines: list[str], h: EntryHeader, answer: str) -> list[str]:
     warnings = []
     if h.id != path.stem:
         warnings.append(
@@ -239,8 +242,10 @@ def _entry_warnings(path: Path, lines: list[str], h: EntryHeader) -> list[str]:
     marks = [i for i, s in enumerate(lines) if PLACEHOLDER in s]
     if marks:
         count = sum(lines[i].count(PLACEHOLDER) for i in marks)
+        reads = short_answer(answer, "95598").text.replace("\n", " / ")
         warnings.append(
-            f"{path}:{marks[0] + 1}: {count} local figure(s) {PLACEHOLDER}…】 to fill in"
+            f"{path}:{marks[0] + 1}: {count} local figure(s) {PLACEHOLDER}…】 to fill in; "
+            f"until then residents first read: {reads}"
         )
     return warnings
 

@@ -67,3 +67,6 @@ class Understanding(BaseModel):
     confirm: bool = False
     # Why the readers disagreed, when they did: kept for an admin to label.
     unsure: str | None = None
+    # It names power or an electrical thing (a question nobody can answer goes to a
+    # person only then; 电梯坏了 or 垃圾几点收 are somebody else's).
+    about_power: bool = False

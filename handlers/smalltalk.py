@@ -1,0 +1,102 @@
+"""Small talk and what is not the station's: a short friendly word, nobody paged.
+
+你好 / 在吗          打招呼（群里要@我）
+谢谢                不客气（群里不@我就不回）
+电梯坏了找谁修       不归供电所管的事：告诉您找谁
+
+Greetings and thanks get a short reply when they are said to the bot (@-mentioned in a
+group, or in a private chat) and silence otherwise; an admin is never paged for them.
+A question about something that is not electricity (lifts, doors, water, gas, phone,
+weather) gets one line saying who handles it; one the bot cannot place at all gets one
+line saying what this service does. Only electricity questions the bot cannot answer go
+to a person (handlers.faq.hand_over). A lift or door "fault" with no word of power is
+the property's, not a ticket: the reply still offers a report if power is the cause.
+The topic words are kb/words/smalltalk.txt; the replies are here.
+"""
+
+from __future__ import annotations
+
+from bot.messages import Incoming
+from bot.router import Context, Role, Router
+from handlers.common import says, understand
+from handlers.faq import wants_details
+from handlers.nlu.models import FaultType, Intent
+
+router = Router(name=__name__)
+
+# What residents read.
+HELLO = "您好！我是{bot}。报修请直接发地址和情况，如「3栋2单元501停电了」；电费、缴费的问题也可以直接问我。"
+WELCOME = "不客气，有需要随时找我。"
+NOT_OURS = "我是{station}的用电服务助手，只能帮忙停电报修、电费缴费这些用电的事哦。"
+REFERRALS = {  # kb/words/smalltalk.txt list -> who handles it
+    "REFER_GAS": (
+        "燃气的问题请联系燃气公司。闻到煤气味请马上开窗、离开，不要开关电器，到屋外再打燃气公司电话或119。"
+    ),
+    "REFER_LIFT": (
+        "电梯坏了请联系小区物业（管理处）；有人困在电梯里请按电梯里的呼叫按钮或拨打119。"
+        "如果是停电引起的，请告诉我地址，我来登记报修。"
+    ),
+    "REFER_PROPERTY": "这件事归小区物业（管理处）管，请直接联系物业。",
+    "REFER_WATER": "停水、水费的问题请联系自来水公司。",
+    "REFER_TELECOM": "网络、电话、电视信号的问题请联系您的运营商客服。",
+    "REFER_WEATHER": "天气请看天气预报；台风暴雨天怎么安全用电，可以问我。",
+}
+
+
+def _to_bot(msg: Incoming) -> bool:
+    return msg.mentioned or not msg.conversation.is_group
+
+
+def referral(msg: Incoming, ctx: Context) -> str | None:
+    """Who handles what the message is about, if it is not the station's business."""
+    u = understand(msg, ctx)
+    if u.about_power or says(msg, ctx, "GAS_SMELL"):  # power, or a danger answered elsewhere
+        return None
+    not_ours = u.intent is Intent.other or (
+        u.intent is Intent.fault_report and u.fault_type is FaultType.other
+    )
+    if not not_ours:
+        return None
+    topic = next((t for t in REFERRALS if says(msg, ctx, t)), None)
+    if topic is None:
+        return None
+    # In the group, neighbours talk about rubbish and lifts: answer only what would have
+    # become a ticket, or a question of who handles it.
+    if _to_bot(msg) or u.intent is Intent.fault_report or says(msg, ctx, "ASKS_WHO"):
+        return topic
+    return None
+
+
+@router.message(lambda m, c: referral(m, c) is not None)
+async def refer_elsewhere(msg: Incoming, ctx: Context) -> str:
+    return REFERRALS[referral(msg, ctx)]  # type: ignore[index]
+
+
+def _only(msg: Incoming, ctx: Context, words: str) -> bool:
+    return understand(msg, ctx).intent is Intent.other and says(msg, ctx, words)
+
+
+@router.message(lambda m, c: _only(m, c, "GREETING"))
+async def say_hello(msg: Incoming, ctx: Context) -> str | None:
+    return HELLO.format(bot=ctx.config.bot.name) if _to_bot(msg) else None
+
+
+@router.message(lambda m, c: _only(m, c, "THANKS_ONLY"))
+async def say_welcome(msg: Incoming, ctx: Context) -> str | None:
+    return WELCOME if _to_bot(msg) else None
+
+
+@router.message(
+    lambda m, c: (
+        _to_bot(m)
+        and c.role is Role.resident
+        and not wants_details(m, c)
+        and understand(m, c).intent is Intent.other
+        and not understand(m, c).about_power
+        and not understand(m, c).confirm
+        and not says(m, c, "GAS_SMELL")
+    )
+)
+async def not_ours(msg: Incoming, ctx: Context) -> str:
+    """Said to the bot, about nothing electrical the bot knows of: what it is for."""
+    return NOT_OURS.format(station=ctx.config.station.name)
