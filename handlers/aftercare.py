@@ -24,6 +24,7 @@ from handlers.common import (
 from handlers.fault_reports import answers_question, repeated_words
 from handlers.nlu.models import Intent
 from handlers.repairs import confirm, rate, reopen
+from handlers.smalltalk import only
 from handlers.tickets import State, lead_of, repeat
 
 router = Router(name=__name__)
@@ -179,7 +180,12 @@ def _due_words(lead: Ticket, ctx: Context) -> str:
     return PROGRESS_DUE.format(due=local_time(lead.due_at, ctx))
 
 
-@router.message(lambda m, c: understand(m, c).intent is Intent.complaint)
+def _complains(msg: Incoming, ctx: Context) -> bool:
+    # 收到，麻烦你们了 is thanks, however a reader takes 麻烦.
+    return understand(msg, ctx).intent is Intent.complaint and not only(msg, ctx, "THANKS")
+
+
+@router.message(_complains)
 async def record_complaint(msg: Incoming, ctx: Context) -> str:
     complaint_id = ctx.store.record_complaint(msg)  # recorded even when it says no more
     if _BARE_COMPLAINT.match(msg.text):  # 投诉 alone: what about?

@@ -200,6 +200,14 @@ def _has_pending(msg: Incoming, ctx: Context) -> bool:
     )
 
 
+@router.message(lambda m, c: says(m, c, "GAS_SMELL"))
+async def warn_about_gas(msg: Incoming, ctx: Context) -> str:
+    """A gas smell is a danger, not an electrical one: what to do, at once. First, before
+    anything reads it as a power fault (燃气管漏气了 is not a hazard on the line)."""
+    ctx.data["reply_priority"] = URGENT
+    return GAS
+
+
 @router.message(_has_pending)
 async def complete_address(msg: Incoming, ctx: Context) -> str | None:
     """The reporter's next message after we asked for the address completes the report.
@@ -402,13 +410,6 @@ async def _report(msg: Incoming, u: Understanding, ctx: Context) -> str | None:
         await _wait_for_address(msg, u, ctx)
         return _ask_for_address(address, msg, ctx)
     return await open_report(msg, u, address, ctx)
-
-
-@router.message(lambda m, c: says(m, c, "GAS_SMELL"))
-async def warn_about_gas(msg: Incoming, ctx: Context) -> str:
-    """A gas smell is a danger, not an electrical one: what to do, at once."""
-    ctx.data["reply_priority"] = URGENT
-    return GAS
 
 
 @router.message(lambda m, c: understand(m, c).confirm and understand(m, c).intent is Intent.other)

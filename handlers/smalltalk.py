@@ -16,6 +16,8 @@ The topic words are kb/words/smalltalk.txt; the replies are here.
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.messages import Incoming
 from bot.router import Context, Role, Router
 from handlers.common import says, understand
@@ -48,13 +50,16 @@ def _to_bot(msg: Incoming) -> bool:
 
 
 def referral(msg: Incoming, ctx: Context) -> str | None:
-    """Who handles what the message is about, if it is not the station's business."""
+    """Who handles what the message is about, if it is not the station's business: a
+    question about another service, or a "fault" with no word of power (电梯门关不上,
+    手机信号断断续续) that is not a danger."""
     u = understand(msg, ctx)
-    if u.about_power or says(msg, ctx, "GAS_SMELL"):  # power, or a danger answered elsewhere
+    if says(msg, ctx, "GAS_SMELL"):  # a danger: handlers.fault_reports answers it
         return None
-    not_ours = u.intent is Intent.other or (
-        u.intent is Intent.fault_report and u.fault_type is FaultType.other
-    )
+    if u.intent is Intent.fault_report:
+        not_ours = not u.about_power and u.fault_type is not FaultType.hazard
+    else:
+        not_ours = u.intent is Intent.other
     if not not_ours:
         return None
     topic = next((t for t in REFERRALS if says(msg, ctx, t)), None)
@@ -72,16 +77,24 @@ async def refer_elsewhere(msg: Incoming, ctx: Context) -> str:
     return REFERRALS[referral(msg, ctx)]  # type: ignore[index]
 
 
-def _only(msg: Incoming, ctx: Context, words: str) -> bool:
-    return understand(msg, ctx).intent is Intent.other and says(msg, ctx, words)
+def only(msg: Incoming, ctx: Context, words: str) -> bool:
+    """The message is nothing but `words` (GREETING, THANKS) and polite fillers: take those
+    out and no letter or digit is left."""
+    rules = ctx.services["understander"].rules
+    text = rules.normalize(msg.text)
+    pattern = rules.words.pattern(words)
+    if not pattern.search(text):
+        return False
+    rest = rules.words.pattern("POLITE").sub("", pattern.sub("", text))
+    return not any(unicodedata.category(ch)[0] in "LN" for ch in rest)
 
 
-@router.message(lambda m, c: _only(m, c, "GREETING"))
+@router.message(lambda m, c: only(m, c, "GREETING"))
 async def say_hello(msg: Incoming, ctx: Context) -> str | None:
     return HELLO.format(bot=ctx.config.bot.name) if _to_bot(msg) else None
 
 
-@router.message(lambda m, c: _only(m, c, "THANKS_ONLY"))
+@router.message(lambda m, c: only(m, c, "THANKS"))
 async def say_welcome(msg: Incoming, ctx: Context) -> str | None:
     return WELCOME if _to_bot(msg) else None
 

@@ -20,6 +20,7 @@ from handlers.nlu.kb import check_kb, load_kb
 from tests.conftest import ADMIN, GROUP, LI, PROJECT, WANG, start_bot, to_group, to_person
 
 KB = load_kb(PROJECT / "kb")
+HELLO = "您好！我是供电小助手。报修请直接发地址和情况，如「3栋2单元501停电了」；电费、缴费的问题也可以直接问我。"
 ADMINS_PAGED = "【待人工回复】"
 
 
@@ -137,6 +138,35 @@ async def test_thanks_are_welcome_when_said_to_the_bot_and_quiet_in_the_group(bo
     sent = await bot.say("谢谢师傅", sender="r1", group=GROUP, mentioned=True)
     assert [o.text for o in sent] == ["不客气，有需要随时找我。"]
     assert not _admin_pages(sent)
+
+
+@pytest.mark.parametrize("text", ["师傅早晨", "喂 有人在吗", "各位好呀", "小助手在不在？"])
+async def test_greetings_in_many_words(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP, mentioned=True)
+    assert [o.text for o in sent] == [HELLO]
+
+
+@pytest.mark.parametrize("text", ["好的，谢谢阿姨", "👍谢谢你们", "收到 辛苦晒", "ok 麻烦你了"])
+async def test_thanks_in_many_words_are_not_complaints(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP, mentioned=True)
+    assert [o.text for o in sent] == ["不客气，有需要随时找我。"]
+    assert bot.store.sql.value("select count(*) from complaints") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [("手机没信号了，打电话断断续续", "运营商"), ("3栋电梯门一直关不上", "物业")],
+)
+async def test_a_fault_with_no_word_of_power_is_referred_not_ticketed(bot, text, who):
+    sent = await bot.say(text, sender="r1", group=GROUP)
+    assert bot.store.db["tickets"].count == 0 and who in to_group(sent, GROUP)[0].text
+
+
+@pytest.mark.parametrize("text", ["2栋燃气管好像漏了", "楼下一股煤气味好大", "屋企啲石油气味好重"])
+async def test_a_gas_smell_comes_before_any_reading_as_a_power_fault(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP)
+    assert bot.store.db["tickets"].count == 0
+    assert "开窗" in to_group(sent, GROUP)[0].text
 
 
 @pytest.mark.parametrize(
