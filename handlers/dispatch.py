@@ -57,7 +57,7 @@ WHICH_WORKER = "「{name}」有 {n} 位：{names}，请写全名。"
 CONFIRM_HAND = "{target}{why}，确定要把工单 #{id} 转给{target}吗？确定请回复「确认」。"
 OFF_DUTY_WHY = "现在没上班"
 OTHER_TEAM_WHY = "属于{team}"
-NOTHING_TO_CONFIRM = "没有等您确认的事。"
+CHANGED_MEANWHILE = "工单 #{id} 在您确认前有了变化（现由{owner}负责），请重新操作。"
 MORE_NONE = "没有更多了。"
 MORE_HINT = "还有 {n} 张，回复「更多」看下一页。"
 RESIDENT_DONE = "好的，已转告师傅：您这边已经修好了。如果还有问题，随时在群里说。"
@@ -254,23 +254,35 @@ async def hand_to(
         return SAME_WORKER.format(id=ticket.id, target=titled(target.name))
     why = None if sure else _doubt(ticket, target, ctx)
     if why is not None:
-        ctx.store.offer(msg, "confirm", [ticket.id, target.id, role], ctx.now() + LIST_KEPT)
+        held = [ticket.id, target.id, role, ticket.worker_id, ticket.state]
+        ctx.store.offer(msg, "confirm", held, ctx.now() + LIST_KEPT)
         return CONFIRM_HAND.format(target=titled(target.name), why=why, id=ticket.id)
     ticket = await reassign(ticket, target, ctx, msg.sender.id, role)
     return HANDED_WORKER.format(id=ticket.id, target=titled(target.name))
 
 
-@router.message(in_private, is_staff, command(CONFIRM))
+@router.message(
+    in_private,
+    is_staff,
+    command(CONFIRM),
+    lambda m, c: c.store.offered(m, "confirm", c.now()) is not None,
+)
 async def confirm_hand_over(msg: Incoming, ctx: Context) -> str:
+    """确认 of a hand-over (an outage notice's 确认, and 确认 of nothing: handlers.outages)."""
     held = ctx.store.offered(msg, "confirm", ctx.now())
-    if held is None:
-        return NOTHING_TO_CONFIRM
     ctx.store.withdraw(msg, "confirm")
-    ticket_id, target_id, role = held
+    ticket_id, target_id, role, holder, state = held
     ticket = _load(ctx, [str(ticket_id)], "")
     target = ctx.config.worker(target_id)
     if isinstance(ticket, str) or target is None:
-        return ticket if isinstance(ticket, str) else NOTHING_TO_CONFIRM
+        return (
+            ticket
+            if isinstance(ticket, str)
+            else CHANGED_MEANWHILE.format(id=ticket_id, owner="？")
+        )
+    if ticket.worker_id != holder or ticket.state != state:  # it moved on meanwhile
+        owner = worker_label(ctx.config, ticket.worker_id) if ticket.worker_id else "没人"
+        return CHANGED_MEANWHILE.format(id=ticket.id, owner=owner)
     return await hand_to(msg, ticket, target, ctx, role, sure=True)
 
 
@@ -312,13 +324,17 @@ async def list_my_tickets(msg: Incoming, ctx: Context) -> str:
 def page(msg: Incoming, ticket_ids: list[int], ctx: Context) -> str:
     """The first LIST_PAGE tickets as lines; the rest kept for 更多."""
     shown, rest = ticket_ids[:LIST_PAGE], ticket_ids[LIST_PAGE:]
-    lines = [ticket_line(t, ctx) for i in shown if (t := ctx.store.ticket(i)) is not None]
+    lines = [
+        ticket_line(t, ctx)
+        for i in shown
+        if (t := ctx.store.ticket(i)) is not None and t.is_open and t.state != State.joined
+    ]
     if rest:
         ctx.store.offer(msg, "more", rest, ctx.now() + LIST_KEPT)
         lines.append(MORE_HINT.format(n=len(rest)))
     else:
         ctx.store.withdraw(msg, "more")
-    return "\n".join(lines)
+    return "\n".join(lines) or MORE_NONE
 
 
 @router.message(in_private, is_staff, command(MORE))

@@ -16,10 +16,12 @@ The topic words are kb/words/smalltalk.txt; the replies are here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.messages import Incoming
 from bot.router import Context, Role, Router
+from handlers.commands import is_staff
 from handlers.common import says, understand
 from handlers.faq import wants_details
 from handlers.nlu.models import FaultType, Intent
@@ -29,6 +31,7 @@ router = Router(name=__name__)
 # What residents read.
 HELLO = "您好！我是{bot}。报修请直接发地址和情况，如「3栋2单元501停电了」；电费、缴费的问题也可以直接问我。"
 WELCOME = "不客气，有需要随时找我。"
+HELLO_STAFF = "您好！发「帮助」可以查看能用的指令。"
 NOT_OURS = "我是{station}的用电服务助手，只能帮忙停电报修、电费缴费这些用电的事哦。"
 REFERRALS = {  # kb/words/smalltalk.txt list -> who handles it
     "REFER_GAS": (
@@ -36,13 +39,16 @@ REFERRALS = {  # kb/words/smalltalk.txt list -> who handles it
     ),
     "REFER_LIFT": (
         "电梯坏了请联系小区物业（管理处）；有人困在电梯里请按电梯里的呼叫按钮或拨打119。"
-        "如果是停电引起的，请告诉我地址，我来登记报修。"
+        "如果是整栋楼停电了，请直接说「几栋停电了」，我来登记报修。"
     ),
     "REFER_PROPERTY": "这件事归小区物业（管理处）管，请直接联系物业。",
     "REFER_WATER": "停水、水费的问题请联系自来水公司。",
     "REFER_TELECOM": "网络、电话、电视信号的问题请联系您的运营商客服。",
     "REFER_WEATHER": "天气请看天气预报；台风暴雨天怎么安全用电，可以问我。",
 }
+
+
+_BOT_WORDS = re.compile(r"^\s*(确认|更多|详细|上班|下班)\s*[。!！]?\s*$")
 
 
 def _to_bot(msg: Incoming) -> bool:
@@ -54,7 +60,11 @@ def referral(msg: Incoming, ctx: Context) -> str | None:
     question about another service, or a "fault" with no word of power (电梯门关不上,
     手机信号断断续续) that is not a danger."""
     u = understand(msg, ctx)
-    if says(msg, ctx, "GAS_SMELL"):  # a danger: handlers.fault_reports answers it
+    # A danger, a life at stake (困在电梯里), or the answer to the bot's own "which
+    # building?": never sent elsewhere.
+    if says(msg, ctx, "GAS_SMELL") or u.urgent or says(msg, ctx, "LIFE_SUPPORT"):
+        return None
+    if msg.conversation.is_group and ctx.store.pending_report(msg.conversation.id, msg.sender.id):
         return None
     if u.intent is Intent.fault_report:
         not_ours = not u.about_power and u.fault_type is not FaultType.hazard
@@ -91,7 +101,17 @@ def only(msg: Incoming, ctx: Context, words: str) -> bool:
 
 @router.message(lambda m, c: only(m, c, "GREETING"))
 async def say_hello(msg: Incoming, ctx: Context) -> str | None:
-    return HELLO.format(bot=ctx.config.bot.name) if _to_bot(msg) else None
+    if not _to_bot(msg):
+        return None
+    if is_staff(msg, ctx) and not msg.conversation.is_group:
+        return HELLO_STAFF
+    return HELLO.format(bot=ctx.config.bot.name)
+
+
+@router.message(lambda m, c: _to_bot(m) and not is_staff(m, c) and bool(_BOT_WORDS.match(m.text)))
+async def bare_bot_word(msg: Incoming, ctx: Context) -> str:
+    """确认, 更多, 详细, 上班 from a resident with nothing waiting: how to use the bot."""
+    return HELLO.format(bot=ctx.config.bot.name)
 
 
 @router.message(lambda m, c: only(m, c, "THANKS"))
@@ -99,17 +119,28 @@ async def say_welcome(msg: Incoming, ctx: Context) -> str | None:
     return WELCOME if _to_bot(msg) else None
 
 
-@router.message(
-    lambda m, c: (
-        _to_bot(m)
-        and c.role is Role.resident
-        and not wants_details(m, c)
-        and understand(m, c).intent is Intent.other
-        and not understand(m, c).about_power
-        and not understand(m, c).confirm
-        and not says(m, c, "GAS_SMELL")
+def clearly_not_ours(msg: Incoming, ctx: Context) -> bool:
+    """Said to the bot and about nothing the station does: no word of power, of the
+    station's business or of something not working (kb/words/smalltalk.txt
+    STATION_BUSINESS). Anything less clear still goes to a person."""
+    if not _to_bot(msg) or ctx.role is not Role.resident:
+        return False
+    u = understand(msg, ctx)
+    waiting = msg.conversation.is_group and ctx.store.pending_report(
+        msg.conversation.id, msg.sender.id
     )
-)
+    return (
+        u.intent is Intent.other
+        and not u.about_power
+        and not u.confirm
+        and not waiting
+        and not wants_details(msg, ctx)
+        and not says(msg, ctx, "GAS_SMELL")
+        and not says(msg, ctx, "STATION_BUSINESS")
+    )
+
+
+@router.message(clearly_not_ours)
 async def not_ours(msg: Incoming, ctx: Context) -> str:
-    """Said to the bot, about nothing electrical the bot knows of: what it is for."""
+    """Said to the bot, about nothing the station does: what it is for."""
     return NOT_OURS.format(station=ctx.config.station.name)

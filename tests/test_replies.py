@@ -17,7 +17,17 @@ from bot.config import Config, Worker
 from bot.messages import _INVISIBLE, Incoming, Kind, Outgoing, clean_text
 from handlers.nlu.answers import MORE, SHORT_LIMIT, full_answer, short_answer
 from handlers.nlu.kb import check_kb, load_kb
-from tests.conftest import ADMIN, GROUP, LI, PROJECT, WANG, start_bot, to_group, to_person
+from tests.conftest import (
+    ADMIN,
+    GROUP,
+    LI,
+    PROJECT,
+    VILLAGE_GROUP,
+    WANG,
+    start_bot,
+    to_group,
+    to_person,
+)
 
 KB = load_kb(PROJECT / "kb")
 HELLO = "您好！我是供电小助手。报修请直接发地址和情况，如「3栋2单元501停电了」；电费、缴费的问题也可以直接问我。"
@@ -359,3 +369,112 @@ async def test_a_voice_or_picture_in_answer_to_where_asks_for_words(bot, kind):
     [reply] = await bot.say("[语音]", sender="r1", group=GROUP, kind=kind)
     assert "文字" in reply.text and "地址" in reply.text
     assert await bot.say("[语音]", sender="r2", group=GROUP, kind=kind) == []  # not asked
+
+
+# -- found in review: dangers, waits and station business are never referred away --------
+
+NOT_OURS_WORDS = "只能帮忙停电报修"
+PAGED = "【待人工回复】"
+
+
+# 1. A person trapped in a lift (LIFE_SUPPORT: 被困/困住/困喺) was an urgent ticket;
+#    the referral handler now answers "call the property" and nobody at the station hears.
+@pytest.mark.parametrize(
+    "text",
+    ["3栋电梯停了有人被困", "3栋电梯不动了，有老人被困在里面", "电梯停了困了人"],
+)
+async def test_someone_trapped_in_a_lift_still_reaches_the_station(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP)
+    reached = bot.store.db["tickets"].count == 1 or any(not o.conversation.is_group for o in sent)
+    assert reached, [o.text for o in sent]
+
+
+async def test_cantonese_trapped_in_lift_is_not_told_we_only_do_power(bot):
+    sent = await bot.say("部𨋢坏咗，有人困喺入面", sender="r1", group=VILLAGE_GROUP, mentioned=True)
+    assert not any(NOT_OURS_WORDS in o.text for o in sent), [o.text for o in sent]
+
+
+# 2. The answer to the bot's own "几栋几单元？" is hijacked by the referral handler when
+#    it mentions a door, rubbish room, lift...: the outage report is lost.
+@pytest.mark.parametrize(
+    "answer", ["3栋2单元，门禁也打不开", "7栋，在垃圾房旁边那个单元", "9栋 电梯坏了困着人"]
+)
+async def test_the_address_asked_for_opens_the_ticket(bot, answer):
+    [asked] = await bot.say("我家停电了", sender="r1", group=GROUP)
+    assert "几栋" in asked.text
+    sent = await bot.say(answer, sender="r1", group=GROUP)
+    assert bot.store.db["tickets"].count == 1, [o.text for o in sent]
+
+
+# 3. Not-ours catch-all: anything said to the bot without a "power" word is deflected,
+#    including station business that used to reach a person.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要换表",
+        "表箱门坏了",
+        "能不能派个师傅来看看",
+        "转人工",
+        "怎么联系你们所长",
+        "什么时候能修好",
+    ],
+)
+async def test_station_business_is_not_deflected_as_off_topic(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP, mentioned=True)
+    assert not any(NOT_OURS_WORDS in o.text for o in sent), [o.text for o in sent]
+    assert any(PAGED in o.text for o in to_person(sent, ADMIN)), [o.text for o in sent]
+
+
+@pytest.mark.parametrize("text", ["鱼塘的增氧机停了，鱼要死了", "3组的水泵抽不上水", "冷库停了"])
+async def test_village_equipment_stopping_is_not_off_topic(bot, text):
+    sent = await bot.say(text, sender="r1", group=VILLAGE_GROUP, mentioned=True)
+    assert not any(NOT_OURS_WORDS in o.text for o in sent), [o.text for o in sent]
+
+
+async def test_a_reporter_asking_when_it_will_be_fixed_is_not_told_we_only_do_power(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    sent = await bot.say("谢谢师傅，什么时候能修好", sender="r1", group=GROUP, mentioned=True)
+    assert sent and not any(NOT_OURS_WORDS in o.text for o in sent), [o.text for o in sent]
+
+
+async def test_hello_then_question_in_private_is_not_deflected(bot):
+    sent = await bot.say("你好，我想问一下", sender="r1")
+    assert not any(NOT_OURS_WORDS in o.text for o in sent), [o.text for o in sent]
+
+
+# 4. A stale 确认 hands over a ticket the worker no longer holds (no permission re-check).
+async def test_a_stale_confirm_cannot_move_a_ticket_taken_away_meanwhile(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    await bot.say("派单 1 王强", sender=ADMIN)
+    assert bot.store.ticket(1).worker_id == WANG
+    [asked] = await bot.say("转单 1 陈伟", sender=WANG)  # another team: asked to 确认
+    assert "确认" in asked.text
+    await bot.say("派单 1 李明", sender=ADMIN)  # the head gives it to 李明 meanwhile
+    assert bot.store.ticket(1).worker_id == LI
+    await bot.say("确认", sender=WANG)  # 王强 no longer holds it and is no leader
+    assert bot.store.ticket(1).worker_id == LI
+
+
+async def test_more_does_not_list_finished_tickets(bot):
+    for n in range(1, 14):
+        await bot.say(f"{n}栋1单元101家里跳闸了", sender=f"r{n}", group=GROUP)
+    [listing] = await bot.say("我的工单", sender=LI)
+    assert "更多" in listing.text
+    shown = {line.split()[0] for line in listing.text.splitlines() if line.startswith("#")}
+    for t in bot.store.tickets_of_worker(LI):
+        if f"#{t.id}" not in shown:
+            await bot.say(f"接单 {t.id}", sender=LI)
+            await bot.say(f"完成 {t.id} 好了", sender=LI)
+    [more] = await bot.say("更多", sender=LI)
+    assert "已修好" not in more.text, more.text
+
+
+async def test_staff_greeted_are_pointed_to_their_help(bot):
+    [reply] = await bot.say("你好", sender=LI)
+    assert "帮助" in reply.text and "报修请直接发地址" not in reply.text
+
+
+@pytest.mark.parametrize("word", ["确认", "更多", "详细", "上班"])
+async def test_a_residents_bare_bot_word_with_nothing_waiting_gets_the_hello(bot, word):
+    [reply] = await bot.say(word, sender="r1")
+    assert reply.text == HELLO
