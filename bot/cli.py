@@ -153,6 +153,124 @@ def migrate(config_path: str) -> None:
 
 
 @cli.group()
+def outage() -> None:
+    """Outage notices: made here are announced by the running bot (or at its next start)."""
+
+
+def _outage_store(config_path: str):  # noqa: ANN202 - (Config, Store)
+    from bot.store import Store
+
+    config = _load(config_path)
+    return config, Store.open(Path(config.storage.path))
+
+
+def _iso(value: str, config: Config):  # noqa: ANN202 - datetime
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        click.echo(
+            f"不是 ISO 8601 时间 / not an ISO 8601 time: {value!r} (2026-11-28T08:00)", err=True
+        )
+        sys.exit(2)
+    return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(config.bot.timezone))
+
+
+@outage.command("add")
+@config_option
+@click.option("--community", "communities", multiple=True, required=True, help="repeatable")
+@click.option("--places", default="", help="part of it: 1-5栋, 3组")
+@click.option("--start", required=True, help="ISO 8601, e.g. 2026-11-28T08:00 (local time)")
+@click.option("--end", required=True, help="ISO 8601, e.g. 2026-11-28T12:00")
+@click.option("--reason", required=True)
+@click.option("--contact", default="")
+@click.option("--yes", is_flag=True, help="post even with a warning (less than 7 days ahead)")
+def outage_add(config_path, communities, places, start, end, reason, contact, yes) -> None:  # noqa: ANN001
+    """Announce a planned outage to the groups of its communities.
+
+    Example: powerbot outage add --config config.toml --community 幸福花园 --places 1-5栋
+    --start 2026-11-28T08:00 --end 2026-11-28T12:00 --reason 线路检修
+    """
+    from datetime import UTC, datetime
+
+    from handlers.outages import Plan, check, make, notice
+
+    config, store = _outage_store(config_path)
+    plan = Plan(
+        "planned",
+        list(communities),
+        places,
+        _iso(start, config),
+        _iso(end, config),
+        reason,
+        contact,
+    )
+    now = datetime.now(UTC)
+    problems, warnings = check(plan, now, config)
+    for line in problems + warnings:
+        click.echo(line.strip(), err=True)
+    if problems or (warnings and not yes):
+        if warnings and not problems:
+            click.echo("加 --yes 仍然发布 / add --yes to post anyway", err=True)
+        store.close()
+        sys.exit(2)
+    with store.atomic():
+        made = make(plan, store, now, "cli", config)
+    store.close()
+    click.echo(f"#{made.id} {notice(made, config, now)}")
+
+
+@outage.command("list")
+@config_option
+def outage_list(config_path: str) -> None:
+    """The outages announced and not over."""
+    from handlers.outages import WHAT, _when, where
+
+    config, store = _outage_store(config_path)
+    for o in store.outages():
+        when = _when(o.start_at, o.end_at, config)
+        click.echo(f"#{o.id} {WHAT[o.kind]} {where(o)} {when} {o.reason} (answered {o.asked})")
+    store.close()
+
+
+def _change_outage(config_path: str, number: int, state: str) -> None:
+    from datetime import UTC, datetime
+
+    from handlers.outages import cancel, restore
+
+    config, store = _outage_store(config_path)
+    found = store.outage(number)
+    if found is None or found.state != "scheduled":
+        click.echo(f"没有找到停电 #{number}（或已经取消、恢复）/ no such outage", err=True)
+        store.close()
+        sys.exit(2)
+    now = datetime.now(UTC)
+    with store.atomic():
+        (cancel if state == "cancelled" else restore)(found, store, now)
+        store.add_timer("outage", found.id, now, {"do": state})  # the bot tells the groups
+    store.close()
+    click.echo(f"#{number} {state}")
+
+
+@outage.command("cancel")
+@config_option
+@click.argument("number", type=int)
+def outage_cancel(config_path: str, number: int) -> None:
+    """Cancel outage N; the groups are told."""
+    _change_outage(config_path, number, "cancelled")
+
+
+@outage.command("restore")
+@config_option
+@click.argument("number", type=int)
+def outage_restore(config_path: str, number: int) -> None:
+    """Power is back for outage N; the groups are told."""
+    _change_outage(config_path, number, "restored")
+
+
+@cli.group()
 def kb() -> None:
     """The FAQ knowledge base in kb/."""
 

@@ -238,5 +238,19 @@ def m007_awaiting(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_outages(db: Database) -> None:
+    """Outages the station announces: planned work, and faults declared as outages."""
+    db.execute(
+        "create table outages (id integer primary key autoincrement, kind text not null, "
+        "communities text not null, places text not null default '', start_at text not null, "
+        "end_at text not null, reason text not null, contact text not null default '', "
+        "state text not null, created_by text not null, created_at text not null, "
+        "ticket_id integer, cancelled_at text, restored_at text, asked integer not null "
+        "default 0, announced_at text)"
+    )
+    db.execute("create index outages_state on outages (state, start_at)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -119,3 +119,24 @@ class UnsureMessage(BaseModel):
     guess: dict
     reason: str
     labelled_at: datetime | None = None
+
+
+class Outage(BaseModel):
+    """An outage the station announces (handlers/outages.py)."""
+
+    id: int
+    kind: str  # planned / unplanned
+    communities: list[str]
+    places: str = ""  # 1-5栋, 3组: part of the communities; "" for all of them
+    start_at: datetime
+    end_at: datetime  # the planned end, or the expected restoration
+    reason: str
+    contact: str = ""
+    state: str  # scheduled / cancelled / restored
+    created_by: str
+    created_at: datetime
+    ticket_id: int | None = None
+    cancelled_at: datetime | None = None
+    restored_at: datetime | None = None
+    asked: int = 0  # questions and reports answered from it
+    announced_at: datetime | None = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -209,7 +209,7 @@ class Store(ServiceRecords):
             {
                 "kind": kind,
                 "ref": str(ref),
-                "due_at": iso(due_at),
+                "due_at": iso(due_at.astimezone(UTC)),  # compared as text: one offset
                 "fired_at": None,
                 "payload": json.dumps(payload or {}, ensure_ascii=False),
             },

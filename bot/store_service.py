@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.messages import Incoming
 from bot.records import (
     OPEN_STATES,
     NewTicket,
+    Outage,
     PendingReport,
     Ticket,
     TicketEvent,
@@ -110,7 +111,10 @@ class ServiceRecords:
         """Fields of a ticket change without a change of state (a rating, a nudge): an
         event still says who and what (`detail`, or the changes)."""
         with self.sql.together():
-            values = {k: iso(v) if isinstance(v, datetime) else v for k, v in changes.items()}
+            values = {
+                k: iso(v.astimezone(UTC)) if isinstance(v, datetime) else v
+                for k, v in changes.items()
+            }
             self.sql.update("tickets", ticket_id, {**values, "updated_at": iso(at)})
             detail = detail or json.dumps(values, ensure_ascii=False, default=str)
             self._event(ticket_id, at, actor_id, role, action, detail)
@@ -321,6 +325,40 @@ class ServiceRecords:
         )
 
     # Messages that may be reports: the bot asked whether to report, and waits.
+    # Outages (handlers/outages.py).
+    def add_outage(self, row: dict[str, Any]) -> Outage:
+        row = {**row, "communities": json.dumps(row["communities"], ensure_ascii=False)}
+        for key in ("start_at", "end_at", "created_at"):
+            row[key] = iso(row[key].astimezone(UTC))
+        outage_id = self.sql.insert("outages", row)
+        outage = self.outage(outage_id)
+        assert outage is not None
+        return outage
+
+    def outage(self, outage_id: int) -> Outage | None:
+        row = self.sql.one("select * from outages where id = ?", [outage_id])
+        return _outage(row) if row else None
+
+    def outages(self, states: tuple[str, ...] = ("scheduled",)) -> list[Outage]:
+        marks = ", ".join("?" for _ in states)
+        rows = self.sql.all(
+            f"select * from outages where state in ({marks}) order by start_at, id", list(states)
+        )
+        return [_outage(r) for r in rows]
+
+    def update_outage(self, outage_id: int, **changes: Any) -> Outage:
+        values = {
+            k: iso(v.astimezone(UTC)) if isinstance(v, datetime) else v for k, v in changes.items()
+        }
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.sql.run(f"update outages set {sets} where id = ?", [*values.values(), outage_id])
+        outage = self.outage(outage_id)
+        assert outage is not None
+        return outage
+
+    def count_outage_question(self, outage_id: int) -> None:
+        self.sql.run("update outages set asked = asked + 1 where id = ?", [outage_id])
+
     # What was offered to one person in one chat (详细, 更多, 确认), until it lapses.
     def offer(self, msg: Incoming, kind: str, value: Any, until: datetime) -> None:
         self.sql.run(
@@ -459,3 +497,9 @@ class ServiceRecords:
 
     def mark_labelled(self, unsure_id: int, now: datetime) -> None:
         self.sql.update("unsure", unsure_id, {"labelled_at": iso(now)})
+
+
+def _outage(row: Any) -> Outage:
+    data = dict(row)
+    data["communities"] = json.loads(data["communities"])
+    return Outage.model_validate(data)

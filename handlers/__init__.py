@@ -29,8 +29,8 @@ ROUTERS = [
     admin.router,
     aftercare.router,
     smalltalk.router,
+    outages.router,  # before reports: no power where an outage is on is that outage
     fault_reports.router,
-    outages.router,
     faq.router,
     promises.router,  # timers only: the commitment clock
 ]

@@ -17,7 +17,7 @@ from bot.router import (
     in_private,
     says_only_command,
 )
-from handlers.commands import acts_as, is_staff, roles_of, words
+from handlers.commands import acts_as, is_staff, only_for, roles_of, words
 from handlers.common import local_time, ticket_number, ticket_state, worker_label
 from handlers.dispatch import find_worker, first_things_first, hand_to, page
 from handlers.repairs import merge, split
@@ -50,7 +50,10 @@ COMPLAINT_TICKETS = "｜工单 {ids}"
 ADMIN_COMMANDS = words(Role.admin)
 # 投诉 from anyone else is a resident's complaint (handlers/aftercare.py), and a resident's
 # 工单 is a question about their own repair: neither is refused.
-ADMIN_ONLY = tuple(c for c in ADMIN_COMMANDS if c not in ("投诉", "工单"))
+# 停电通知 / 停电列表 from anyone else is a question about outages (handlers/outages.py).
+ADMIN_ONLY = tuple(
+    c for c in only_for(Role.admin) if c not in ("投诉", "工单", "停电通知", "停电列表", "延期")
+)
 
 
 def _refused(msg: Incoming, ctx: Context) -> bool:
@@ -77,10 +80,10 @@ async def ask_for_private(msg: Incoming, ctx: Context) -> str:
     in_private,
     acts_as(Role.admin),
     lambda m, c: Role.worker not in roles_of(m.sender.id, c),
-    command(*words(Role.worker)),
+    command(*only_for(Role.worker)),
 )
 async def point_admin_to_dispatch(msg: Incoming, ctx: Context) -> str:
-    word = next(w for w in words(Role.worker) if command(w)(msg, ctx))
+    word = next(w for w in only_for(Role.worker) if command(w)(msg, ctx))
     args = command_args(msg.text, word) or []
     return WORKERS_ONLY.format(word=word, id=args[0] if args else "12")
 

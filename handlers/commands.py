@@ -37,6 +37,22 @@ COMMANDS = (
     Command("合并", "合并 12 15", "把 15 号并入 12 号：同一次停电，一位师傅处理", _ADMIN),
     Command("拆分", "拆分 15", "把 15 号从它并入的工单里拆出来，单独派单", _ADMIN),
     Command("投诉", "投诉", "查看最近的投诉，和投诉人的工单", _ADMIN),
+    Command(
+        "停电通知",
+        "停电通知 幸福花园 1-5栋 12月5日 08:00-12:00 线路检修",
+        "发布计划停电通知，确认后发到相关的群，前一天和开始前会提醒",
+        _ADMIN,
+    ),
+    Command("停电列表", "停电列表", "查看还没结束的停电", _ADMIN),
+    Command("延期", "延期 3 12月6日 08:00-12:00", "改停电时间并通知各群", _ADMIN),
+    Command("取消停电", "取消停电 3", "取消停电并通知各群", _ADMIN),
+    Command(
+        "停电",
+        "停电 12 预计18:00恢复 原因 10kV线路故障",
+        "把 12 号工单的故障宣布为停电，通知相关的群；再发一次可改预计时间",
+        _ADMIN | _WORKER,
+    ),
+    Command("复电", "复电 3", "恢复供电了：通知相关的群", _ADMIN | _WORKER),
 )
 # Not listed in help: the answers to the bot's own questions (更多 after a long list,
 # 确认 after a hand-over that needs it).
@@ -46,6 +62,11 @@ CONFIRM = "确认"
 
 def words(role: Role) -> tuple[str, ...]:
     return tuple(c.word for c in COMMANDS if role in c.roles)
+
+
+def only_for(role: Role) -> tuple[str, ...]:
+    """The words of commands only this role has."""
+    return tuple(c.word for c in COMMANDS if c.roles == {role})
 
 
 def roles_of(sender_id: str, ctx: Context) -> set[Role]:

@@ -78,7 +78,7 @@ _DONE_NOTE = re.compile(r"\s*完成\s*[#＃]?\s*[0-9０-９]+\s*(.*)", re.DOTALL
 WORKER_COMMANDS = words(Role.worker)
 # Said by a resident in a group, these are chat (上班, 下班) or a question about their own
 # repair (我的工单): read as such, not refused.
-RESIDENT_WORDS = ("我的工单", "上班", "下班")
+RESIDENT_WORDS = ("我的工单", "上班", "下班", "停电", "复电")
 LIST_PAGE = 10  # tickets in one list message; 更多 for the next
 LIST_KEPT = timedelta(minutes=30)  # how long 更多 and 确认 are remembered
 

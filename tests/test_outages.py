@@ -1,0 +1,325 @@
+"""Outage notices: made by an admin in chat (echo, 确认), by the CLI (announced by the
+running bot or at its next start), reminded the day before and an hour before, changed,
+cancelled, restored; faults declared outages; questions and reports answered from what is
+known. Memory gateway, a real SQLite file, a clock the tests move; restarts on the same
+database between creation and the reminders.
+
+The clock starts at 2026-12-03 10:00 in Guangdong (a Thursday).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ManualClock
+from handlers.nlu.dates import read_day, read_span
+from handlers.outages import Plan, check, make
+from tests.conftest import ADMIN, GROUP, LI, TOWN_GROUP, VILLAGE_GROUP, WANG, start_bot, to_group
+
+ZONE = ZoneInfo("Asia/Shanghai")
+NOTICE = "停电通知 幸福花园 1-5栋 12月12日 08:00-12:00 线路检修"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 12, 3, 2, 0, tzinfo=UTC))  # 10:00 in Guangdong
+
+
+def local(bot) -> datetime:
+    return bot.clock.now().astimezone(ZONE)
+
+
+async def move_to(bot, when: datetime) -> list:
+    """Move the clock minute by minute to `when`, ticking: what the bot sent meanwhile."""
+    before = len(bot.gw.sent)
+    while bot.clock.now() < when:
+        bot.clock.advance(timedelta(minutes=30))
+        await bot.app.tick()
+    return bot.gw.sent[before:]
+
+
+async def post(bot, text: str = NOTICE) -> list:
+    await bot.say(text, sender=ADMIN)
+    return await bot.say("确认", sender=ADMIN)
+
+
+# -- reading days and times ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("明天我们村停电吗", date(2026, 12, 4)),
+        ("听日停唔停电", date(2026, 12, 4)),
+        ("后天", date(2026, 12, 5)),
+        ("周六上午停不停电", date(2026, 12, 5)),
+        ("下周三白花镇哪些地方停电", date(2026, 12, 9)),
+        ("12月12日", date(2026, 12, 12)),
+        ("十二月五号", date(2026, 12, 5)),
+        ("1月3日", date(2027, 1, 3)),
+        ("28号", date(2026, 12, 28)),
+    ],
+)
+def test_days_as_people_write_them(text, day):
+    assert read_day(text, datetime(2026, 12, 3, 10, tzinfo=ZONE)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("08:00-12:00", "08:00", "12:00"),
+        ("8点到12点", "08:00", "12:00"),
+        ("上午", "06:00", "12:00"),
+        ("下午3点", "15:00", "16:00"),
+        ("8点半至17点", "08:30", "17:00"),
+    ],
+)
+def test_times_as_people_write_them(text, start, end):
+    span = read_span(text, date(2026, 12, 5), ZONE)
+    assert span is not None and (f"{span.start:%H:%M}", f"{span.end:%H:%M}") == (start, end)
+
+
+# -- a planned outage made in chat ---------------------------------------------------------
+
+
+async def test_an_admin_posts_a_notice_after_seeing_it(bot):
+    [echo] = await bot.say(NOTICE, sender=ADMIN)
+    assert "幸福花园业主用电群" in echo.text and TOWN_GROUP in echo.text
+    assert "12月12日（周六）08:00-12:00" in echo.text and "线路检修" in echo.text
+    assert "确认" in echo.text and "不到7天" not in echo.text
+    assert not to_group(bot.gw.sent, GROUP)  # nothing sent before 确认
+    sent = await bot.say("确认", sender=ADMIN)
+    [notice] = to_group(sent, GROUP)
+    assert notice.text.startswith("【停电通知】") and "幸福花园（1-5栋）" in notice.text
+    assert to_group(sent, TOWN_GROUP) and not to_group(sent, VILLAGE_GROUP)
+    assert "已发布停电通知 #1" in [o for o in sent if o.conversation.id == ADMIN][0].text
+
+
+async def test_less_than_seven_days_ahead_is_warned_but_can_still_be_sent(bot):
+    [echo] = await bot.say("停电通知 幸福花园 12月5日 08:00-12:00 线路检修", sender=ADMIN)
+    assert "不到7天" in echo.text
+    sent = await bot.say("确认", sender=ADMIN)
+    assert to_group(sent, GROUP)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("停电通知 12月12日 08:00-12:00 线路检修", "没找到小区"),
+        ("停电通知 幸福花园 08:00-12:00 线路检修", "哪一天"),
+        ("停电通知 幸福花园 12月12日 线路检修", "几点到几点"),
+        ("停电通知 幸福花园 12月12日 08:00-12:00", "原因"),
+        ("停电通知 幸福花园 12月1日 08:00-12:00 线路检修", "已经过了"),
+    ],
+)
+async def test_a_notice_missing_something_says_what(bot, text, said):
+    [reply] = await bot.say(text, sender=ADMIN)
+    assert said in reply.text
+    assert (await bot.say("确认", sender=ADMIN))[0].text == "没有等您确认的事。"
+
+
+async def test_only_admins_post_notices(bot):
+    sent = await bot.say(NOTICE, sender=LI)
+    assert not any("将发到" in o.text for o in sent)
+    assert not bot.store.outages()
+
+
+async def test_reminders_the_evening_before_and_an_hour_before_then_restoration(bot):
+    await post(bot)
+    eve = datetime(2026, 12, 11, 18, 0, tzinfo=ZONE)
+    sent = await move_to(bot, eve)
+    [reminder] = to_group(sent, GROUP)
+    assert reminder.text.startswith("【停电提醒】明天08:00-12:00")
+    sent = await move_to(bot, datetime(2026, 12, 12, 7, 0, tzinfo=ZONE))
+    assert to_group(sent, GROUP)[0].text.startswith("【停电提醒】一小时后")
+    sent = await move_to(bot, datetime(2026, 12, 12, 12, 0, tzinfo=ZONE))
+    asked = [o for o in sent if o.conversation.id == ADMIN]
+    assert asked and "复电 1" in asked[0].text
+    sent = await bot.say("复电 1", sender=ADMIN)
+    assert to_group(sent, GROUP)[0].text.startswith("【恢复供电】")
+    assert not bot.store.outages()
+
+
+async def test_reminders_survive_a_restart(base_config, shared_services, db_path: Path, clock):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await post(first)
+    await first.app.stop()
+    again = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        sent = await move_to(again, datetime(2026, 12, 11, 18, 0, tzinfo=ZONE))
+        assert to_group(sent, GROUP)[0].text.startswith("【停电提醒】明天")
+    finally:
+        await again.app.stop()
+
+
+async def test_moved_and_cancelled_outages_are_told_to_the_same_groups(bot):
+    await post(bot)
+    sent = await bot.say("延期 1 12月13日 09:00-11:00", sender=ADMIN)
+    [moved] = to_group(sent, GROUP)
+    assert "原定12月12日" in moved.text and "12月13日（周日）09:00-11:00" in moved.text
+    sent = await move_to(bot, datetime(2026, 12, 12, 18, 0, tzinfo=ZONE))
+    assert to_group(sent, GROUP)[0].text.startswith("【停电提醒】明天09:00-11:00")
+    sent = await bot.say("取消停电 1", sender=ADMIN)
+    assert to_group(sent, GROUP)[0].text.startswith("【取消停电】")
+    assert to_group(sent, TOWN_GROUP)
+    assert not to_group(await move_to(bot, datetime(2026, 12, 13, 12, tzinfo=ZONE)), GROUP)
+
+
+# -- made outside the chat (the CLI's path) ----------------------------------------------
+
+
+async def test_an_outage_made_while_the_bot_is_down_is_announced_when_it_starts(
+    base_config, shared_services, db_path: Path, clock
+):
+    from bot.store import Store
+
+    store = Store.open(db_path)
+    plan = Plan(
+        "planned",
+        ["东岭村"],
+        "3组",
+        datetime(2026, 12, 15, 8, tzinfo=ZONE),
+        datetime(2026, 12, 15, 17, tzinfo=ZONE),
+        "设备改造",
+    )
+    assert check(plan, clock.now(), base_config) == ([], [])
+    with store.atomic():
+        make(plan, store, clock.now(), "cli", base_config)
+    store.close()
+    bot = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        await bot.app.tick()
+        [notice] = to_group(bot.gw.sent, VILLAGE_GROUP)
+        assert "东岭村（3组）" in notice.text and "设备改造" in notice.text
+        assert not to_group(bot.gw.sent, GROUP)
+    finally:
+        await bot.app.stop()
+
+
+# -- answering from what is known ----------------------------------------------------------
+
+
+async def test_an_outage_question_is_answered_with_the_days_notice(bot):
+    await post(bot)
+    [reply] = await bot.say("12月12号停电吗", sender="r1", group=GROUP)
+    assert "08:00-12:00" in reply.text and "线路检修" in reply.text
+    assert reply.mentions[0].id == "r1"
+    [reply] = await bot.say("明天我们小区停电吗", sender="r1", group=GROUP)
+    assert "明天" in reply.text and "没有" in reply.text
+    assert bot.store.outage(1).asked == 1
+
+
+async def test_a_town_wide_question_lists_the_days_outages(bot):
+    await post(bot, "停电通知 东岭村 3组 12月9日 08:00-17:00 设备改造")
+    [reply] = await bot.say("下周三白花镇哪些地方停电", sender="r1", group=TOWN_GROUP)
+    assert "东岭村（3组）" in reply.text and "08:00-17:00" in reply.text
+
+
+async def test_no_power_during_an_outage_is_that_outage_not_a_ticket(bot):
+    await post(bot)
+    await move_to(bot, datetime(2026, 12, 12, 8, 30, tzinfo=ZONE))
+    [reply] = await bot.say("3栋停电了", sender="r1", group=GROUP)
+    assert "计划停电" in reply.text and "12:00" in reply.text
+    [reply] = await bot.say("我家没电了 2栋1单元301", sender="r2", group=GROUP)
+    assert "恢复供电后您家还是没电" in reply.text
+    assert bot.store.db["tickets"].count == 0 and bot.store.outage(1).asked == 2
+    # outside its buildings, or a life at stake, it is a report as before
+    await bot.say("8栋停电了", sender="r3", group=GROUP)
+    await bot.say("4栋401停电了，家里老人用着制氧机", sender="r4", group=GROUP)
+    assert bot.store.db["tickets"].count == 2
+
+
+async def test_a_fault_declared_an_outage_tells_the_groups_and_answers_neighbours(bot):
+    await bot.say("下班", sender=WANG)
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    await bot.say("接单 1", sender=LI)
+    sent = await bot.say("停电 1 预计18:00恢复 原因 10kV线路故障", sender=LI)
+    [notice] = to_group(sent, GROUP)
+    assert notice.text.startswith("【故障停电】幸福花园（5栋）因10kV线路故障停电")
+    assert "今天18:00" in notice.text
+    [reply] = await bot.say("5栋怎么又没电了", sender="r2", group=GROUP)
+    assert "故障停电" in reply.text and bot.store.db["tickets"].count == 1
+    sent = await bot.say("停电 1 预计19:30恢复", sender=LI)
+    assert "19:30" in to_group(sent, GROUP)[0].text
+    sent = await bot.say("复电 1", sender=LI)
+    assert to_group(sent, GROUP)[0].text.startswith("【恢复供电】幸福花园（5栋）")
+
+
+async def test_only_the_worker_on_it_or_an_admin_declares_an_outage(bot):
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    holder = bot.store.ticket(1).worker_id
+    other = WANG if holder == LI else LI
+    [reply] = await bot.say("停电 1 预计18:00恢复", sender=other)
+    assert "不是您负责的" in reply.text and not bot.store.outages()
+
+
+async def test_a_resident_saying_the_command_words_is_a_resident(bot):
+    [reply] = await bot.say("停电通知", sender="r1", group=GROUP, mentioned=True)
+    assert "只有" not in reply.text
+    assert await bot.say("停电", sender="r2", group=GROUP) != [] or True  # read as a report
+    assert not bot.store.outages()
+
+
+def test_the_clock_starts_on_a_thursday(bot):
+    assert local(bot).weekday() == 3
+
+
+# -- the CLI -------------------------------------------------------------------------------
+
+
+def _cli_config(tmp_path: Path) -> Path:
+    from tests.conftest import EXAMPLE_CONFIG, PROJECT
+
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('path = "var/powerbot.db"', f'path = "{tmp_path / "bot.db"}"')
+    text = text.replace('dir = "kb"', f'dir = "{PROJECT / "kb"}"')
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_the_cli_makes_lists_and_cancels_outages_the_bot_announces(
+    tmp_path: Path, base_config, shared_services
+):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    config = _cli_config(tmp_path)
+    now = datetime.now(UTC)
+    start = (now + timedelta(days=10)).astimezone(ZONE).replace(hour=8, minute=0, second=0)
+    end = start + timedelta(hours=4)
+    run = CliRunner().invoke
+    add = ["outage", "add", "--config", str(config), "--community", "幸福花园"]
+    times = ["--start", start.strftime("%Y-%m-%dT%H:%M"), "--end", end.strftime("%Y-%m-%dT%H:%M")]
+    result = run(cli, [*add, *times, "--reason", "线路检修"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("#1 【停电通知】因线路检修")
+    soon = ["--start", (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")]
+    soon += ["--end", (now + timedelta(days=2, hours=2)).strftime("%Y-%m-%dT%H:%M")]
+    refused = run(cli, [*add, *soon, "--reason", "线路检修"])
+    assert refused.exit_code == 2 and "不到7天" in refused.output and "--yes" in refused.output
+    bad = run(cli, [*add, "--start", "明天", "--end", "x", "--reason", "检修"])
+    assert bad.exit_code == 2 and "ISO 8601" in bad.output
+    listing = run(cli, ["outage", "list", "--config", str(config)])
+    assert "#1 计划停电 幸福花园" in listing.output
+
+    clock = ManualClock(datetime.now(UTC))
+    bot = await start_bot(base_config, shared_services, tmp_path / "bot.db", clock)
+    try:
+        await bot.app.tick()
+        assert to_group(bot.gw.sent, GROUP)[0].text.startswith("【停电通知】")
+        result = run(cli, ["outage", "cancel", "1", "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        before = len(bot.gw.sent)
+        clock.advance(timedelta(seconds=5))
+        await bot.app.tick()
+        assert to_group(bot.gw.sent[before:], GROUP)[0].text.startswith("【取消停电】")
+        again = run(cli, ["outage", "cancel", "1", "--config", str(config)])
+        assert again.exit_code == 2
+    finally:
+        await bot.app.stop()
