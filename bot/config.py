@@ -130,6 +130,8 @@ class Service(Strict):
     ack_every_seconds: PositiveInt = 60  # at most one batched acknowledgement per group
     reopen_hours: PositiveInt = 48  # 还是没电 after 完成 reopens the ticket within this
     followup_close_hours: PositiveInt = 24  # no answer to "恢复了吗" by then: closed
+    outage_reminder_hour: int = Field(default=18, ge=0, le=23)  # the day-before reminder
+    outage_notice_days: PositiveInt = 7  # planned work is announced this many days ahead
 
     def arrival_for(self, community: Community | None) -> int:
         """The arrival promise, in minutes: the community's own, a remote one's, its

@@ -252,5 +252,16 @@ def m008_outages(db: Database) -> None:
     db.execute("create index outages_state on outages (state, start_at)")
 
 
+@migrations()
+def m009_announcements(db: Database) -> None:
+    """Announcements admins schedule to chosen groups, once or on a repeat."""
+    db.execute(
+        "create table announcements (id integer primary key autoincrement, groups text not "
+        "null, text text not null, next_at text not null, repeat text not null default '', "
+        "state text not null, created_by text not null, created_at text not null, "
+        "sent integer not null default 0)"
+    )
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

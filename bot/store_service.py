@@ -375,6 +375,15 @@ class ServiceRecords:
         )
         return json.loads(value) if value is not None else None
 
+    def take_offers(self, kind: str, value: Any) -> list[tuple[str, str]]:
+        """(conversation id, sender id) of everyone offered `value` as `kind`; forgotten."""
+        args = [kind, json.dumps(value)]
+        rows = self.sql.all(
+            "select conversation_id, sender_id from awaiting where kind = ? and value = ?", args
+        )
+        self.sql.run("delete from awaiting where kind = ? and value = ?", args)
+        return [(r["conversation_id"], r["sender_id"]) for r in rows]
+
     def withdraw(self, msg: Incoming, kind: str) -> None:
         self.sql.run(
             "delete from awaiting where conversation_id = ? and sender_id = ? and kind = ?",

@@ -12,6 +12,7 @@ from bot.config import Config
 from handlers import (
     admin,
     aftercare,
+    announcements,
     basics,
     dispatch,
     faq,
@@ -29,6 +30,7 @@ ROUTERS = [
     admin.router,
     aftercare.router,
     smalltalk.router,
+    announcements.router,
     outages.router,  # before reports: no power where an outage is on is that outage
     fault_reports.router,
     faq.router,

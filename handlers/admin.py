@@ -52,7 +52,9 @@ ADMIN_COMMANDS = words(Role.admin)
 # 工单 is a question about their own repair: neither is refused.
 # 停电通知 / 停电列表 from anyone else is a question about outages (handlers/outages.py).
 ADMIN_ONLY = tuple(
-    c for c in only_for(Role.admin) if c not in ("投诉", "工单", "停电通知", "停电列表", "延期")
+    c
+    for c in only_for(Role.admin)
+    if c not in ("投诉", "工单", "停电通知", "停电列表", "延期", "公告", "公告列表")
 )
 
 

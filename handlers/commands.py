@@ -53,6 +53,14 @@ COMMANDS = (
         _ADMIN | _WORKER,
     ),
     Command("复电", "复电 3", "恢复供电了：通知相关的群", _ADMIN | _WORKER),
+    Command(
+        "公告",
+        "公告 全部 每月5日 09:00 本月电费已出账，请按时缴费",
+        "安排公告（全部，或小区、村名；现在、某天、每天、每周一、每月5日）",
+        _ADMIN,
+    ),
+    Command("公告列表", "公告列表", "查看安排的公告", _ADMIN),
+    Command("取消公告", "取消公告 3", "取消一条公告", _ADMIN),
 )
 # Not listed in help: the answers to the bot's own questions (更多 after a long list,
 # 确认 after a hand-over that needs it).

@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.messages import Incoming
+from bot.messages import Conversation, Incoming, Mention
 from bot.records import Outage, Timer
 from bot.router import NORMAL, Context, Role, Router, command, command_args, in_private
 from handlers.commands import CONFIRM, acts_as, is_staff
@@ -55,7 +55,8 @@ RESTORED = "【恢复供电】{where}已恢复供电。如果家里还是没电�
 CONTACT = "联系人：{contact}。"
 KNOWN_NOW = "您那里现在是{what}：{reason}，预计{end}恢复供电，来电后会在群里通知，不用另外报修。"
 KNOWN_NOW_LATE = "您那里现在是{what}：{reason}，原定{end}恢复，正在抓紧处理，来电后会在群里通知。"
-KNOWN_HOME = "如果恢复供电后您家还是没电，请再在群里说，我马上登记报修。"
+KNOWN_HOME = "恢复供电时我会再提醒您；到时如果您家还是没电，请回复「还是没电」，我马上登记报修。"
+AFTER_RESTORE = "已经恢复供电了。您家如果还是没电，请回复「还是没电」并说一下地址，我马上登记报修。"
 PLANNED_ON = "{day}{where}有计划停电：{when}，原因：{reason}。"
 NONE_ON = "{day}{where}没有收到计划停电通知。计划停电会提前在本群发布，也可在南网在线App查询，或拨打{hotline}。"
 NO_NOTICE = (
@@ -66,9 +67,9 @@ WHAT = {"planned": "计划停电", "unplanned": "故障停电"}
 
 # What admins (and the worker on an incident) read.
 ECHO = "将发到：{groups}\n——\n{notice}\n——\n{warnings}确认发布请回复「确认」。"
-TOO_SOON = "注意：离停电不到7天，计划检修承诺提前7天通知（临时检修至少提前24小时）。\n"
+TOO_SOON = "注意：离停电不到{days}天，计划检修承诺提前{days}天通知（临时检修至少提前24小时）。\n"
 TOO_LATE = "注意：离停电不到24小时，来不及按承诺通知，请尽量电话告知受影响的住户。\n"
-POSTED = "已发布停电通知 #{id}，发到 {n} 个群；前一天18:00和开始前1小时会再提醒。"
+POSTED = "已发布停电通知 #{id}，发到 {n} 个群；前一天{hour}:00和开始前1小时会再提醒。"
 POSTED_UNPLANNED = "已在 {n} 个群发布故障停电 #{id}，预计{end}恢复。来电后请回复「复电 {id}」。"
 UPDATED_UNPLANNED = "已把故障停电 #{id} 的预计恢复时间改为{end}，并通知了 {n} 个群。"
 ASK_RESTORED = "停电 #{id}（{where}）原定 {end} 结束。恢复供电了吗？恢复了请回复「复电 {id}」；要延长请回复「延期 {id} 新的时间」。"
@@ -91,7 +92,6 @@ NOT_YOURS = "工单 #{id} 不是您负责的，请联系管理员宣布停电。
 NO_TICKET = "没有找到工单 {id}。"
 NOTHING_TO_CONFIRM = "没有等您确认的事。"
 OFFER_KEPT = timedelta(minutes=30)
-REMIND_AT = 18  # the day-before reminder, local hour
 
 _PLACES = re.compile(
     r"^(?:\d+\s*(?:[-~至到、,，]\s*\d+)*)\s*(?:栋|幢|座|号楼|组|队|村民小组)$|^全部$|^全村$|^全小区$"
@@ -201,8 +201,8 @@ def check(plan: Plan, now: datetime, config: Config) -> tuple[list[str], list[st
         ahead = plan.start - now
         if ahead < timedelta(hours=24):
             warnings.append(TOO_LATE)
-        elif ahead < timedelta(days=7):
-            warnings.append(TOO_SOON)
+        elif ahead < timedelta(days=config.service.outage_notice_days):
+            warnings.append(TOO_SOON.format(days=config.service.outage_notice_days))
     return problems, warnings
 
 
@@ -274,10 +274,9 @@ async def tell_groups(outage: Outage | Plan, text: str, ctx: Context) -> int:
     return len(topics)
 
 
-def _group(topic: str):  # noqa: ANN202 - Conversation
-    from bot.messages import Conversation
-
-    return Conversation.group(topic)
+def _group(topic_or_room: str) -> Conversation:
+    """A group by its topic (from the config) or its room id (from a message)."""
+    return Conversation.group(topic_or_room)
 
 
 # -- making and changing ---------------------------------------------------------------
@@ -311,7 +310,8 @@ def schedule(outage: Outage, store: Any, now: datetime, config: Config) -> None:
     zone = ZoneInfo(config.bot.timezone)
     if outage.kind == "planned":
         start = outage.start_at.astimezone(zone)
-        evening = (start - timedelta(days=1)).replace(hour=REMIND_AT, minute=0, second=0)
+        hour = config.service.outage_reminder_hour
+        evening = (start - timedelta(days=1)).replace(hour=hour, minute=0, second=0)
         for due, do in ((evening, "remind_day"), (start - timedelta(hours=1), "remind_hour")):
             if due > now and due < start:
                 store.add_timer("outage_clock", outage.id, due, {"do": do})
@@ -337,7 +337,7 @@ async def outage_changed(timer: Timer, ctx: Context) -> None:
         when = _when(outage.start_at, outage.end_at, ctx.config)
         await tell_groups(outage, CANCELLED.format(where=where(outage), when=when), ctx)
     elif do == "restored" and outage.state == "restored":
-        await tell_groups(outage, RESTORED.format(where=where(outage)), ctx)
+        await told_restored(outage, ctx)
 
 
 @router.timer("outage_clock")
@@ -363,6 +363,15 @@ async def outage_clock(timer: Timer, ctx: Context) -> None:
             await ctx.tell_person(outage.created_by, ask)
         else:
             await ctx.tell_admins(ask)
+
+
+async def told_restored(outage: Outage, ctx: Context) -> int:
+    """Power is back: the groups hear it, and each home that reported no power during the
+    outage is asked, by name, to say if theirs still has none (then it is a report)."""
+    n = await tell_groups(outage, RESTORED.format(where=where(outage)), ctx)
+    for conversation_id, sender_id in ctx.store.take_offers("after_outage", outage.id):
+        await ctx.tell(_group(conversation_id), AFTER_RESTORE, Mention(id=sender_id))
+    return n
 
 
 def restore(outage: Outage, store: Any, now: datetime) -> Outage:
@@ -409,7 +418,7 @@ async def confirm(msg: Incoming, ctx: Context) -> str:
     outage = make(plan, ctx.store, ctx.now(), msg.sender.id, ctx.config)
     ctx.store.cancel_timers("outage", outage.id)  # announced here and now
     n = await announce(outage, ctx)
-    return POSTED.format(id=outage.id, n=n)
+    return POSTED.format(id=outage.id, n=n, hour=ctx.config.service.outage_reminder_hour)
 
 
 @router.message(in_private, is_staff, command("停电列表"))
@@ -439,9 +448,9 @@ def _scheduled(args: list[str] | None, ctx: Context) -> Outage | str:
     return outage
 
 
-@router.message(in_private, acts_as(Role.admin), command("取消停电"))
+@router.message(in_private, acts_as(Role.admin), command("取消停电", "取消"))
 async def cancel_outage(msg: Incoming, ctx: Context) -> str:
-    outage = _scheduled(command_args(msg.text, "取消停电"), ctx)
+    outage = _scheduled(command_args(msg.text, "取消停电", "取消"), ctx)
     if isinstance(outage, str):
         return outage
     outage = cancel(outage, ctx.store, ctx.now())
@@ -490,7 +499,7 @@ async def restore_outage(msg: Incoming, ctx: Context) -> str:
     if not _may_restore(msg, outage, ctx):
         return NOT_YOURS.format(id=outage.ticket_id or outage.id)
     outage = restore(outage, ctx.store, ctx.now())
-    n = await tell_groups(outage, RESTORED.format(where=where(outage)), ctx)
+    n = await told_restored(outage, ctx)
     return DONE_RESTORED.format(id=outage.id, n=n)
 
 
@@ -574,10 +583,16 @@ def _on_now(outage: Outage, now: datetime) -> bool:
     return outage.state == "scheduled" and outage.start_at <= now
 
 
+_TOWN = re.compile(r"全镇|镇上|镇里|全村|哪些地方|哪里|边度|边啲地方|哪几个")
+
+
 def _asker_communities(msg: Incoming, ctx: Context) -> list[str]:
     named = named_communities(msg.text, ctx.config)
     if named:
         return named
+    town = ctx.config.station.name.removesuffix("供电所")
+    if _TOWN.search(msg.text) or (town and town in msg.text):
+        return [c.name for c in ctx.config.communities]  # the whole station
     group = ctx.config.group(msg.conversation.topic) if msg.conversation.is_group else None
     if group is None:
         return []
@@ -619,6 +634,9 @@ async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
         end=_clock(outage.end_at, ctx.now(), ctx.config),
     )
     if understand(msg, ctx).fault_type is FaultType.household_outage:
+        # one home without power: asked again when power is back (handlers: told_restored)
+        until = max(outage.end_at, ctx.now()) + timedelta(days=2)
+        ctx.store.offer(msg, "after_outage", outage.id, until)
         text += KNOWN_HOME
     return text
 

@@ -225,12 +225,18 @@ async def test_no_power_during_an_outage_is_that_outage_not_a_ticket(bot):
     [reply] = await bot.say("3栋停电了", sender="r1", group=GROUP)
     assert "计划停电" in reply.text and "12:00" in reply.text
     [reply] = await bot.say("我家没电了 2栋1单元301", sender="r2", group=GROUP)
-    assert "恢复供电后您家还是没电" in reply.text
+    assert "还是没电" in reply.text
     assert bot.store.db["tickets"].count == 0 and bot.store.outage(1).asked == 2
     # outside its buildings, or a life at stake, it is a report as before
     await bot.say("8栋停电了", sender="r3", group=GROUP)
     await bot.say("4栋401停电了，家里老人用着制氧机", sender="r4", group=GROUP)
     assert bot.store.db["tickets"].count == 2
+    # power back: the home that reported is asked by name, and its answer is a report
+    sent = await bot.say("复电 1", sender=ADMIN)
+    [asked] = [o for o in to_group(sent, GROUP) if o.mentions]
+    assert asked.mentions[0].id == "r2" and "还是没电" in asked.text
+    await bot.say("还是没电 2栋1单元301", sender="r2", group=GROUP)
+    assert bot.store.db["tickets"].count == 3
 
 
 async def test_a_fault_declared_an_outage_tells_the_groups_and_answers_neighbours(bot):
@@ -266,6 +272,12 @@ async def test_a_resident_saying_the_command_words_is_a_resident(bot):
 
 def test_the_clock_starts_on_a_thursday(bot):
     assert local(bot).weekday() == 3
+
+
+async def test_a_whole_station_question_from_an_estate_group_lists_every_outage(bot):
+    await post(bot, "停电通知 东岭村 3组 12月9日 08:00-17:00 设备改造")
+    [reply] = await bot.say("下周三白花镇哪些地方停电", sender="r1", group=GROUP)
+    assert "东岭村（3组）" in reply.text
 
 
 # -- the CLI -------------------------------------------------------------------------------
@@ -323,3 +335,53 @@ async def test_the_cli_makes_lists_and_cancels_outages_the_bot_announces(
         assert again.exit_code == 2
     finally:
         await bot.app.stop()
+
+
+# -- announcements ---------------------------------------------------------------------------
+
+
+async def test_a_monthly_announcement_goes_to_every_group_each_month(bot):
+    [echo] = await bot.say("公告 全部 每月5日 09:00 本月电费已出账，请按时缴费。", sender=ADMIN)
+    assert "每月5日 09:00" in echo.text and VILLAGE_GROUP in echo.text and "确认" in echo.text
+    [done] = await bot.say("确认", sender=ADMIN)
+    assert "已安排公告 #1" in done.text
+    sent = await move_to(bot, datetime(2026, 12, 5, 9, 30, tzinfo=ZONE))
+    texts = {o.conversation.topic: o.text for o in sent if o.conversation.is_group}
+    assert texts.get(GROUP) == "本月电费已出账，请按时缴费。" and VILLAGE_GROUP in texts
+    sent = await move_to(bot, datetime(2027, 1, 5, 9, 30, tzinfo=ZONE))
+    assert len(to_group(sent, GROUP)) == 1
+    assert "#1 每月5日 09:00" in (await bot.say("公告列表", sender=ADMIN))[0].text
+    await bot.say("取消公告 1", sender=ADMIN)
+    assert not to_group(await move_to(bot, datetime(2027, 2, 5, 10, tzinfo=ZONE)), GROUP)
+
+
+async def test_an_announcement_now_to_one_community_survives_a_restart(
+    base_config, shared_services, db_path: Path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await first.say(
+        "公告 幸福花园 明天 10:00 台风要来了，请收好阳台杂物，注意用电安全。", sender=ADMIN
+    )
+    await first.say("确认", sender=ADMIN)
+    await first.app.stop()
+    again = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        sent = await move_to(again, datetime(2026, 12, 4, 10, 30, tzinfo=ZONE))
+        assert "台风要来了" in to_group(sent, GROUP)[0].text
+        assert not to_group(sent, VILLAGE_GROUP)
+        assert not to_group(await move_to(again, datetime(2026, 12, 6, tzinfo=ZONE)), GROUP)
+    finally:
+        await again.app.stop()
+
+
+async def test_an_announcement_at_once_and_only_from_admins(bot):
+    await bot.say("公告 全部 现在 南网在线App可以帮老人交电费。", sender="r1")
+    await bot.say("确认", sender="r1")
+    assert bot.store.sql.value("select count(*) from announcements") == 0
+    await bot.say("公告 全部 现在 南网在线App可以帮老人交电费。", sender=ADMIN)
+    await bot.say("确认", sender=ADMIN)
+    bot.clock.advance(timedelta(seconds=1))
+    await bot.app.tick()
+    assert "南网在线" in to_group(bot.gw.sent, GROUP)[-1].text
+    [reply] = await bot.say("公告 全部 12月1日 09:00 过期的", sender=ADMIN)
+    assert "已经过了" in reply.text
