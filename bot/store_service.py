@@ -375,14 +375,13 @@ class ServiceRecords:
         )
         return json.loads(value) if value is not None else None
 
-    def take_offers(self, kind: str, value: Any) -> list[tuple[str, str]]:
-        """(conversation id, sender id) of everyone offered `value` as `kind`; forgotten."""
-        args = [kind, json.dumps(value)]
+    def take_offers(self, kind: str) -> list[tuple[str, str, Any]]:
+        """(conversation id, sender id, value) of everyone offered `kind`; forgotten."""
         rows = self.sql.all(
-            "select conversation_id, sender_id from awaiting where kind = ? and value = ?", args
+            "select conversation_id, sender_id, value from awaiting where kind = ?", [kind]
         )
-        self.sql.run("delete from awaiting where kind = ? and value = ?", args)
-        return [(r["conversation_id"], r["sender_id"]) for r in rows]
+        self.sql.run("delete from awaiting where kind = ?", [kind])
+        return [(r["conversation_id"], r["sender_id"], json.loads(r["value"])) for r in rows]
 
     def withdraw(self, msg: Incoming, kind: str) -> None:
         self.sql.run(

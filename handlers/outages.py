@@ -369,8 +369,8 @@ async def told_restored(outage: Outage, ctx: Context) -> int:
     """Power is back: the groups hear it, and each home that reported no power during the
     outage is asked, by name, to say if theirs still has none (then it is a report)."""
     n = await tell_groups(outage, RESTORED.format(where=where(outage)), ctx)
-    for conversation_id, sender_id in ctx.store.take_offers("after_outage", outage.id):
-        await ctx.tell(_group(conversation_id), AFTER_RESTORE, Mention(id=sender_id))
+    for conversation_id, sender_id, name in ctx.store.take_offers(f"after_outage:{outage.id}"):
+        await ctx.tell(_group(conversation_id), AFTER_RESTORE, Mention(id=sender_id, name=name))
     return n
 
 
@@ -636,7 +636,7 @@ async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
     if understand(msg, ctx).fault_type is FaultType.household_outage:
         # one home without power: asked again when power is back (handlers: told_restored)
         until = max(outage.end_at, ctx.now()) + timedelta(days=2)
-        ctx.store.offer(msg, "after_outage", outage.id, until)
+        ctx.store.offer(msg, f"after_outage:{outage.id}", msg.sender.name, until)
         text += KNOWN_HOME
     return text
 
