@@ -32,6 +32,7 @@ router = Router(name=__name__)
 HELLO = "您好！我是{bot}。报修请直接发地址和情况，如「3栋2单元501停电了」；电费、缴费的问题也可以直接问我。"
 WELCOME = "不客气，有需要随时找我。"
 HELLO_STAFF = "您好！发「帮助」可以查看能用的指令。"
+OK = "好的，有需要随时找我。"
 NOT_OURS = "我是{station}的用电服务助手，只能帮忙停电报修、电费缴费这些用电的事哦。"
 REFERRALS = {  # kb/words/smalltalk.txt list -> who handles it
     "REFER_GAS": (
@@ -87,15 +88,17 @@ async def refer_elsewhere(msg: Incoming, ctx: Context) -> str:
     return REFERRALS[referral(msg, ctx)]  # type: ignore[index]
 
 
-def only(msg: Incoming, ctx: Context, words: str) -> bool:
-    """The message is nothing but `words` (GREETING, THANKS) and polite fillers: take those
-    out and no letter or digit is left."""
+def only(msg: Incoming, ctx: Context, words: str | None) -> bool:
+    """The message is nothing but `words` (GREETING, THANKS; None: nothing needed) and
+    polite fillers: take those out and no letter or digit is left."""
     rules = ctx.services["understander"].rules
     text = rules.normalize(msg.text)
-    pattern = rules.words.pattern(words)
-    if not pattern.search(text):
-        return False
-    rest = rules.words.pattern("POLITE").sub("", pattern.sub("", text))
+    if words is not None:
+        pattern = rules.words.pattern(words)
+        if not pattern.search(text):
+            return False
+        text = pattern.sub("", text)
+    rest = rules.words.pattern("POLITE").sub("", text)
     return not any(unicodedata.category(ch)[0] in "LN" for ch in rest)
 
 
@@ -117,6 +120,12 @@ async def bare_bot_word(msg: Incoming, ctx: Context) -> str:
 @router.message(lambda m, c: only(m, c, "THANKS"))
 async def say_welcome(msg: Incoming, ctx: Context) -> str | None:
     return WELCOME if _to_bot(msg) else None
+
+
+@router.message(lambda m, c: _to_bot(m) and not _BOT_WORDS.match(m.text) and only(m, c, None))
+async def say_ok(msg: Incoming, ctx: Context) -> str:
+    """好的 / 收到 / 明白了, said to the bot: nothing to do, nobody paged."""
+    return OK
 
 
 def clearly_not_ours(msg: Incoming, ctx: Context) -> bool:

@@ -478,3 +478,9 @@ async def test_staff_greeted_are_pointed_to_their_help(bot):
 async def test_a_residents_bare_bot_word_with_nothing_waiting_gets_the_hello(bot, word):
     [reply] = await bot.say(word, sender="r1")
     assert reply.text == HELLO
+
+
+@pytest.mark.parametrize("text", ["好的 明白了", "收到啦", "ok"])
+async def test_an_acknowledgement_said_to_the_bot_pages_nobody(bot, text):
+    sent = await bot.say(text, sender="r1", group=GROUP, mentioned=True)
+    assert [o.text for o in sent] == ["好的，有需要随时找我。"]
