@@ -247,6 +247,10 @@ def _change_outage(config_path: str, number: int, state: str) -> None:
         store.close()
         sys.exit(2)
     now = datetime.now(UTC)
+    if state == "restored" and found.start_at > now:
+        click.echo(f"停电 #{number} 还没开始，要取消请用 outage cancel / not started yet", err=True)
+        store.close()
+        sys.exit(2)
     with store.atomic():
         (cancel if state == "cancelled" else restore)(found, store, now)
         store.add_timer("outage", found.id, now, {"do": state})  # the bot tells the groups

@@ -361,6 +361,14 @@ class ServiceRecords:
 
     # What was offered to one person in one chat (详细, 更多, 确认), until it lapses.
     def offer(self, msg: Incoming, kind: str, value: Any, until: datetime) -> None:
+        """Remember what `msg`'s sender may ask for next. One thing to 确认 at a time: a
+        new one replaces any other (the last one shown is the one confirmed)."""
+        if kind.startswith("confirm"):
+            self.sql.run(
+                "delete from awaiting where conversation_id = ? and sender_id = ? "
+                "and kind like 'confirm%'",
+                [msg.conversation.id, msg.sender.id],
+            )
         self.sql.run(
             "insert or replace into awaiting (conversation_id, sender_id, kind, value, until) "
             "values (?, ?, ?, ?, ?)",
@@ -382,6 +390,13 @@ class ServiceRecords:
         )
         self.sql.run("delete from awaiting where kind = ?", [kind])
         return [(r["conversation_id"], r["sender_id"], json.loads(r["value"])) for r in rows]
+
+    def withdraw_confirms(self, msg: Incoming) -> int:
+        return self.sql.run(
+            "delete from awaiting where conversation_id = ? and sender_id = ? "
+            "and kind like 'confirm%'",
+            [msg.conversation.id, msg.sender.id],
+        ).rowcount
 
     def withdraw(self, msg: Incoming, kind: str) -> None:
         self.sql.run(

@@ -23,7 +23,8 @@ from bot.messages import Conversation, Incoming
 from bot.records import Timer
 from bot.router import LOW, Context, Role, Router, command, command_args, in_private
 from handlers.commands import CONFIRM, acts_as
-from handlers.nlu.dates import read_day, read_span
+from handlers.nlu.dates import is_day_token, is_time_token, read_day, read_span
+from handlers.nlu.numerals import to_digits
 from handlers.outages import groups_of, named_communities
 
 router = Router(name=__name__)
@@ -43,6 +44,8 @@ PAST = "时间 {when} 已经过了，请核对。"
 NOW = "现在"
 DAILY, WEEKLY, MONTHLY = "每天", "每周{day}", "每月{day}日"
 _WEEK = "一二三四五六日"
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+STALE = timedelta(hours=12)  # a send missed this long ago (the bot was down) is skipped
 OFFER_KEPT = timedelta(minutes=30)
 
 _ALL = re.compile(r"^(全部|所有群|全部群|全镇|所有)$")
@@ -68,27 +71,28 @@ def _parse(text: str, now: datetime, ctx: Context) -> dict[str, Any] | str:
     if not groups:
         return NO_GROUPS
     repeat, day, clock, at_once, i = "", None, None, False, 0
+    seen: set[str] = set()  # each of repeat / day / time / now at most once, then the text
     while i < len(rest):
         token = rest[i]
         m = _REPEAT.match(token)
-        if m:
-            repeat = (
-                "daily"
-                if m.group(1)
-                else (f"weekly:{'一二三四五六日天'.index(m.group(2)) % 7}" if m.group(2) else "")
-            )
-            if m.group(3):
-                from handlers.nlu.numerals import to_digits
-
+        if m and "repeat" not in seen and "day" not in seen:
+            seen.add("repeat")
+            if m.group(1):
+                repeat = "daily"
+            elif m.group(2):
+                repeat = f"weekly:{_WEEKDAY[m.group(2)]}"
+            else:
                 repeat = f"monthly:{to_digits(m.group(3))}"
-        elif _NOW.match(token):
+        elif _NOW.match(token) and not seen:
+            seen.add("now")
             at_once = True
-        elif (span := read_span(token, local.date(), zone)) is not None and re.search(
-            r"\d|点", token
-        ):
-            clock = span.start.timetz().replace(tzinfo=None)
-        elif (found := read_day(token, local)) is not None:
-            day = found
+        elif is_day_token(token) and not seen & {"day", "repeat", "now", "time"}:
+            seen.add("day")
+            day = read_day(token, local)
+        elif is_time_token(token) and not seen & {"time", "now"}:
+            seen.add("time")
+            span = read_span(token, local.date(), zone)
+            clock = span.start.timetz().replace(tzinfo=None) if span else None
         else:
             break
         i += 1
@@ -186,13 +190,15 @@ async def send(timer: Timer, ctx: Context) -> None:
     row = ctx.store.sql.one("select * from announcements where id = ?", [int(timer.ref)])
     if row is None or row["state"] != "active":
         return
-    for topic in json.loads(row["groups"]):
-        await ctx.tell(Conversation.group(topic), row["text"], priority=LOW)
+    if ctx.now() - timer.due_at <= STALE:  # else the bot was down: not a day late
+        for topic in json.loads(row["groups"]):
+            await ctx.tell(Conversation.group(topic), row["text"], priority=LOW)
     zone = ZoneInfo(ctx.config.bot.timezone)
     nxt = None
     if row["repeat"]:
         due = timer.due_at.astimezone(zone)
-        nxt = _next(row["repeat"], None, due.timetz().replace(tzinfo=None), due)
+        after = max(due, ctx.now().astimezone(zone))  # the next one to come, none replayed
+        nxt = _next(row["repeat"], None, due.timetz().replace(tzinfo=None), after)
     if nxt is None:
         ctx.store.sql.run(
             "update announcements set state = 'done', sent = sent + 1 where id = ?", [row["id"]]

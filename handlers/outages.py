@@ -31,7 +31,7 @@ from bot.records import Outage, Timer
 from bot.router import NORMAL, Context, Role, Router, command, command_args, in_private
 from handlers.commands import CONFIRM, acts_as, is_staff
 from handlers.common import says, ticket_number, understand
-from handlers.nlu.dates import Span, read_day, read_span, whole_day
+from handlers.nlu.dates import Span, has_range, read_day, read_span, when_parts, whole_day
 from handlers.nlu.models import FaultType, Intent
 from handlers.tickets import lead_of
 
@@ -44,6 +44,7 @@ NOTICE = (
 UNPLANNED = (
     "【故障停电】{where}因{reason}停电，抢修人员正在处理，预计{end}恢复供电。来电后会在群里通知。"
 )
+EXTENDED = "【停电延长】{where}的停电预计延长到{end}恢复供电。给大家带来不便，敬请谅解。"
 UNPLANNED_NEW_TIME = (
     "【恢复时间更新】{where}的故障停电，预计恢复时间改为{end}。抢修人员正在处理，请耐心等待。"
 )
@@ -74,6 +75,9 @@ POSTED_UNPLANNED = "已在 {n} 个群发布故障停电 #{id}，预计{end}恢�
 UPDATED_UNPLANNED = "已把故障停电 #{id} 的预计恢复时间改为{end}，并通知了 {n} 个群。"
 ASK_RESTORED = "停电 #{id}（{where}）原定 {end} 结束。恢复供电了吗？恢复了请回复「复电 {id}」；要延长请回复「延期 {id} 新的时间」。"
 DONE_CHANGED = "已把停电 #{id} 改为{when}，并通知了 {n} 个群。"
+DONE_EXTENDED = "已把停电 #{id} 延长到{end}，并通知了 {n} 个群。"
+PAST_END = "新的结束时间 {end} 已经过了，请核对。"
+NOT_STARTED = "停电 #{id} 还没开始（{start}）。要取消请发「取消停电 {id}」。"
 DONE_CANCELLED = "已取消停电 #{id}，并通知了 {n} 个群。"
 DONE_RESTORED = "已发布 #{id} 恢复供电的通知（{n} 个群）。"
 LIST = "未结束的停电 {n} 个：\n{lines}"
@@ -91,10 +95,16 @@ NO_REASON = "请写上停电原因（如 线路检修、设备改造）。"
 NOT_YOURS = "工单 #{id} 不是您负责的，请联系管理员宣布停电。"
 NO_TICKET = "没有找到工单 {id}。"
 NOTHING_TO_CONFIRM = "没有等您确认的事。"
+WITHDRAWN = "好的，已取消，什么都没有发。"
+CANCEL_WHICH = "要取消停电请发「取消停电 N」，取消公告请发「取消公告 N」。"
 OFFER_KEPT = timedelta(minutes=30)
+OVERDUE_GRACE = timedelta(hours=2)  # past its end this long, an outage answers no report
+STALE = timedelta(hours=3)  # a reminder this late (the bot was down) is not sent
+ASK_AHEAD = timedelta(days=30)  # a question with no day: outages this far ahead
 
+_UNIT = r"(?:栋|幢|座|号楼|组|队|村民小组)"
 _PLACES = re.compile(
-    r"^(?:\d+\s*(?:[-~至到、,，]\s*\d+)*)\s*(?:栋|幢|座|号楼|组|队|村民小组)$|^全部$|^全村$|^全小区$"
+    rf"^(?:\d+\s*{_UNIT}?\s*[-~至到、,，]\s*)*\d+\s*{_UNIT}$|^全部$|^全村$|^全小区$"
 )
 _CONTACT = re.compile(r"^(?:联系人|联系电话|联系)[:：]?(.+)$")
 _EXPECTED = re.compile(r"预计(.+?)(?:恢复|来电|复电)")
@@ -150,7 +160,8 @@ def named_communities(text: str, config: Config) -> list[str]:
 
 def read_notice(text: str, now: datetime, config: Config) -> Plan | str:
     """停电通知 幸福花园 1-5栋 12月5日 08:00-12:00 线路检修 [联系人 …] as a plan, or what is
-    missing."""
+    missing. Words are told apart whole: a place (1-5栋, 1栋、3栋, 3组), a day, a time, a
+    contact; the rest is the reason (更换5号杆 stays a reason)."""
     zone = ZoneInfo(config.bot.timezone)
     local = now.astimezone(zone)
     rest = " ".join(command_args(text, "停电通知") or [])
@@ -158,13 +169,7 @@ def read_notice(text: str, now: datetime, config: Config) -> Plan | str:
     if not communities:
         known = "、".join(c.name for c in config.communities[:4])
         return NO_PLACE.format(known=known)
-    day = read_day(rest, local)
-    if day is None:
-        return NO_DAY + USAGE_NOTICE
-    span = read_span(rest, day, zone)
-    if span is None:
-        return NO_TIME + USAGE_NOTICE
-    places, contact, reason = [], "", []
+    places, contact, reason, days, times = [], "", [], [], []
     names = community_names(config)
     for token in re.split(r"\s+", rest):
         bare = token
@@ -172,12 +177,22 @@ def read_notice(text: str, now: datetime, config: Config) -> Plan | str:
             bare = bare.replace(name, "")
         if not bare:
             continue
+        when = when_parts(bare)
         if _PLACES.match(bare):
             places.append(bare)
         elif m := _CONTACT.match(bare):
             contact = m.group(1)
-        elif read_day(bare, local) is None and read_span(bare, day, zone) is None:
+        elif when is not None and not reason:
+            days.append(when[0])
+            times.append(when[1])
+        else:
             reason.append(bare)
+    day = read_day(" ".join(days), local)
+    if day is None:
+        return NO_DAY + USAGE_NOTICE
+    span = read_span(" ".join(times), day, zone)
+    if span is None or not has_range(" ".join(times)):
+        return NO_TIME + USAGE_NOTICE
     if not reason:
         return NO_REASON
     return Plan(
@@ -352,6 +367,9 @@ async def outage_clock(timer: Timer, ctx: Context) -> None:
         "when": _when(outage.start_at, outage.end_at, ctx.config).split("）", 1)[-1],
         "start": _clock(outage.start_at, ctx.now(), ctx.config),
     }
+    late = ctx.now() - timer.due_at
+    if do in ("remind_day", "remind_hour") and (ctx.now() >= outage.start_at or late > STALE):
+        return  # the bot was down: a reminder for the past, or this stale, reads wrong
     if do == "remind_day":
         await tell_groups(outage, REMIND_DAY.format(**words), ctx)
     elif do == "remind_hour":
@@ -359,9 +377,10 @@ async def outage_clock(timer: Timer, ctx: Context) -> None:
     elif do == "end":
         end = _clock(outage.end_at, ctx.now(), ctx.config)
         ask = ASK_RESTORED.format(id=outage.id, where=where(outage), end=end)
-        if ctx.config.admin(outage.created_by) is not None:
-            await ctx.tell_person(outage.created_by, ask)
-        else:
+        creator = outage.created_by
+        if ctx.config.admin(creator) is not None or ctx.config.worker(creator) is not None:
+            await ctx.tell_person(creator, ask)
+        else:  # made by the CLI
             await ctx.tell_admins(ask)
 
 
@@ -369,8 +388,12 @@ async def told_restored(outage: Outage, ctx: Context) -> int:
     """Power is back: the groups hear it, and each home that reported no power during the
     outage is asked, by name, to say if theirs still has none (then it is a report)."""
     n = await tell_groups(outage, RESTORED.format(where=where(outage)), ctx)
-    for conversation_id, sender_id, name in ctx.store.take_offers(f"after_outage:{outage.id}"):
-        await ctx.tell(_group(conversation_id), AFTER_RESTORE, Mention(id=sender_id, name=name))
+    for chat_id, sender_id, asked in ctx.store.take_offers(f"after_outage:{outage.id}"):
+        if asked.get("group"):
+            mention = Mention(id=sender_id, name=asked.get("name", ""))
+            await ctx.tell(_group(chat_id), AFTER_RESTORE, mention)
+        else:
+            await ctx.tell(Conversation.private(chat_id), AFTER_RESTORE)
     return n
 
 
@@ -448,9 +471,17 @@ def _scheduled(args: list[str] | None, ctx: Context) -> Outage | str:
     return outage
 
 
-@router.message(in_private, acts_as(Role.admin), command("取消停电", "取消"))
+@router.message(in_private, is_staff, command("取消"))
+async def withdraw(msg: Incoming, ctx: Context) -> str:
+    """取消 after an echo: nothing is sent. 取消 N names nothing: say which."""
+    if command_args(msg.text, "取消"):
+        return CANCEL_WHICH
+    return WITHDRAWN if ctx.store.withdraw_confirms(msg) else NOTHING_TO_CONFIRM
+
+
+@router.message(in_private, acts_as(Role.admin), command("取消停电"))
 async def cancel_outage(msg: Incoming, ctx: Context) -> str:
-    outage = _scheduled(command_args(msg.text, "取消停电", "取消"), ctx)
+    outage = _scheduled(command_args(msg.text, "取消停电"), ctx)
     if isinstance(outage, str):
         return outage
     outage = cancel(outage, ctx.store, ctx.now())
@@ -461,6 +492,8 @@ async def cancel_outage(msg: Incoming, ctx: Context) -> str:
 
 @router.message(in_private, acts_as(Role.admin), command("延期"))
 async def move_outage(msg: Incoming, ctx: Context) -> str:
+    """延期 N <day> <hours>: before it starts, new times (one time keeps the length); under
+    way, a new end (延期 1 14:00 means it ends at 14:00)."""
     args = command_args(msg.text, "延期") or []
     outage = _scheduled(args, ctx)
     if isinstance(outage, str):
@@ -468,16 +501,29 @@ async def move_outage(msg: Incoming, ctx: Context) -> str:
     zone = ZoneInfo(ctx.config.bot.timezone)
     rest = " ".join(args[1:])
     local = ctx.now().astimezone(zone)
-    day = read_day(rest, local) or outage.start_at.astimezone(zone).date()
+    started = outage.start_at <= ctx.now()
+    anchor = outage.end_at if started else outage.start_at
+    day = read_day(rest, local) or anchor.astimezone(zone).date()
     span = read_span(rest, day, zone)
     if span is None:
         return NO_TIME + USAGE_CHANGE
-    plan = Plan(outage.kind, outage.communities, outage.places, span.start, span.end, outage.reason)
+    if started:
+        end = span.end if has_range(rest) else span.start
+        if end <= ctx.now():
+            return PAST_END.format(end=_clock(end, ctx.now(), ctx.config))
+        outage = ctx.store.update_outage(outage.id, end_at=end)
+        schedule(outage, ctx.store, ctx.now(), ctx.config)
+        new_end = _clock(end, ctx.now(), ctx.config)
+        n = await tell_groups(outage, EXTENDED.format(where=where(outage), end=new_end), ctx)
+        return DONE_EXTENDED.format(id=outage.id, end=new_end, n=n)
+    start = span.start
+    end = span.end if has_range(rest) else start + (outage.end_at - outage.start_at)
+    plan = Plan(outage.kind, outage.communities, outage.places, start, end, outage.reason)
     problems, _ = check(plan, ctx.now(), ctx.config)
     if problems:
         return "\n".join(problems)
     old = _when(outage.start_at, outage.end_at, ctx.config)
-    outage = ctx.store.update_outage(outage.id, start_at=span.start, end_at=span.end)
+    outage = ctx.store.update_outage(outage.id, start_at=start, end_at=end)
     schedule(outage, ctx.store, ctx.now(), ctx.config)
     when = _when(outage.start_at, outage.end_at, ctx.config)
     n = await tell_groups(outage, CHANGED.format(where=where(outage), old=old, when=when), ctx)
@@ -498,6 +544,10 @@ async def restore_outage(msg: Incoming, ctx: Context) -> str:
         return outage
     if not _may_restore(msg, outage, ctx):
         return NOT_YOURS.format(id=outage.ticket_id or outage.id)
+    if outage.start_at > ctx.now():
+        return NOT_STARTED.format(
+            id=outage.id, start=_clock(outage.start_at, ctx.now(), ctx.config)
+        )
     outage = restore(outage, ctx.store, ctx.now())
     n = await told_restored(outage, ctx)
     return DONE_RESTORED.format(id=outage.id, n=n)
@@ -533,10 +583,13 @@ async def declare_outage(msg: Incoming, ctx: Context) -> str:
             + USAGE_DECLARE
         )
     reason_m = _REASON.search(rest)
-    reason = reason_m.group(1).strip() if reason_m else "线路故障"
     existing = next(
         (o for o in ctx.store.outages() if o.ticket_id == lead.id and o.kind == "unplanned"), None
     )
+    if reason_m:
+        reason = reason_m.group(1).strip()
+    else:
+        reason = existing.reason if existing else "线路故障"
     if existing is not None:
         outage = ctx.store.update_outage(existing.id, end_at=end, reason=reason)
         schedule(outage, ctx.store, ctx.now(), ctx.config)
@@ -568,8 +621,11 @@ def covers(outage: Outage, community: str | None, building: str | None) -> bool:
     """Whether the outage is at this place (a community; a building, if it names some)."""
     if community not in outage.communities:
         return False
-    if not outage.places or not building or not building.isdigit():
+    if not outage.places:
         return True
+    if not building or not building.isdigit():
+        return False  # part of the community is out, and this one did not say where: ask
+
     wanted = int(building)
     for m in _PLACE_NUMBERS.finditer(outage.places):
         low = int(m.group(1))
@@ -579,8 +635,19 @@ def covers(outage: Outage, community: str | None, building: str | None) -> bool:
     return False
 
 
-def _on_now(outage: Outage, now: datetime) -> bool:
-    return outage.state == "scheduled" and outage.start_at <= now
+def _on_now(outage: Outage, ctx: Context) -> bool:
+    """On now: started, not restored, not long past its end, and for a fault, its ticket
+    still open (finished, it is over whatever the admin forgot to say)."""
+    now = ctx.now()
+    if outage.state != "scheduled" or outage.start_at > now:
+        return False
+    if now > outage.end_at + OVERDUE_GRACE:
+        return False
+    if outage.kind == "unplanned" and outage.ticket_id:
+        ticket = ctx.store.ticket(outage.ticket_id)
+        if ticket is None or not lead_of(ticket, ctx).is_open:
+            return False
+    return True
 
 
 _TOWN = re.compile(r"全镇|镇上|镇里|全村|哪些地方|哪里|边度|边啲地方|哪几个")
@@ -611,11 +678,7 @@ def _covering_report(msg: Incoming, ctx: Context) -> Outage | None:
     community = address.community if address else None
     building = address.building if address else None
     return next(
-        (
-            o
-            for o in ctx.store.outages()
-            if _on_now(o, ctx.now()) and covers(o, community, building)
-        ),
+        (o for o in ctx.store.outages() if _on_now(o, ctx) and covers(o, community, building)),
         None,
     )
 
@@ -636,7 +699,8 @@ async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
     if understand(msg, ctx).fault_type is FaultType.household_outage:
         # one home without power: asked again when power is back (handlers: told_restored)
         until = max(outage.end_at, ctx.now()) + timedelta(days=2)
-        ctx.store.offer(msg, f"after_outage:{outage.id}", msg.sender.name, until)
+        asked = {"name": msg.sender.name, "group": msg.conversation.is_group}
+        ctx.store.offer(msg, f"after_outage:{outage.id}", asked, until)
         text += KNOWN_HOME
     return text
 
@@ -647,7 +711,7 @@ async def answer_outage_query(msg: Incoming, ctx: Context) -> str:
     zone = ZoneInfo(ctx.config.bot.timezone)
     local = ctx.now().astimezone(zone)
     day = read_day(msg.text, local)
-    span: Span = whole_day(day, zone) if day else Span(ctx.now(), ctx.now() + timedelta(days=7))
+    span: Span = whole_day(day, zone) if day else Span(ctx.now(), ctx.now() + ASK_AHEAD)
     communities = _asker_communities(msg, ctx)
     found = [
         o

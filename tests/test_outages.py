@@ -385,3 +385,221 @@ async def test_an_announcement_at_once_and_only_from_admins(bot):
     assert "南网在线" in to_group(bot.gw.sent, GROUP)[-1].text
     [reply] = await bot.say("公告 全部 12月1日 09:00 过期的", sender=ADMIN)
     assert "已经过了" in reply.text
+
+
+# -- found in review ---------------------------------------------------------------------------
+
+
+def tickets(bot) -> int:
+    return bot.store.db["tickets"].count
+
+
+# 1. 确认 goes to whatever module comes first in ROUTERS, not to what was just echoed.
+async def test_confirm_after_notice_echo_does_not_run_an_older_hand_over(bot):
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    holder = bot.store.ticket(1).worker_id
+    await bot.say(
+        "派单 1 陈伟", sender=ADMIN
+    )  # other team: "确定请回复「确认」" (admin changes mind)
+    [echo] = await bot.say(NOTICE, sender=ADMIN)
+    assert "确认发布请回复「确认」" in echo.text
+    await bot.say("确认", sender=ADMIN)
+    assert bot.store.outages(), "the notice just echoed was not posted"
+    assert bot.store.ticket(1).worker_id == holder, "ticket 1 was handed to 陈伟 instead"
+
+
+async def test_confirm_after_notice_echo_does_not_schedule_an_older_announcement(bot):
+    await bot.say("公告 全部 明天 09:00 测试公告，请忽略", sender=ADMIN)  # not confirmed
+    await bot.say(NOTICE, sender=ADMIN)
+    sent = await bot.say("确认", sender=ADMIN)
+    reply = [o for o in sent if o.conversation.id == ADMIN][-1]
+    assert "已发布停电通知" in reply.text, reply.text  # got: 已安排公告 #1
+
+
+# 2. An outage never stops swallowing reports: long after its end (admin never said 复电),
+#    or after the ticket a fault outage was declared from is finished.
+async def test_a_report_a_week_after_the_planned_end_is_a_ticket(bot):
+    await post(bot)
+    await move_to(bot, datetime(2026, 12, 19, 20, 0, tzinfo=ZONE))
+    before = tickets(bot)
+    reply = to_group(await bot.say("3栋停电了", sender="r7", group=GROUP), GROUP)[-1]
+    assert tickets(bot) == before + 1, reply.text  # got: 原定12月12日12:00恢复，正在抓紧处理
+
+
+async def test_a_fault_outage_does_not_outlive_its_finished_ticket(bot):
+    await bot.say("下班", sender=WANG)
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    await bot.say("接单 1", sender=LI)
+    await bot.say("停电 1 预计12:00恢复 原因 10kV线路故障", sender=LI)
+    await bot.say("到达 1", sender=LI)
+    await bot.say("完成 1 换了保险", sender=LI)
+    await move_to(bot, datetime(2026, 12, 4, 20, 0, tzinfo=ZONE))  # the next evening
+    before = tickets(bot)
+    reply = to_group(await bot.say("5栋又停电了", sender="r3", group=GROUP), GROUP)[-1]
+    assert tickets(bot) == before + 1, reply.text
+
+
+# 3. 延期 of an outage under way (what the end-of-outage question tells the admin to do).
+async def test_extending_an_ongoing_outage_keeps_its_start(bot):
+    await post(bot)
+    sent = await move_to(bot, datetime(2026, 12, 12, 12, 0, tzinfo=ZONE))
+    assert any("要延长请回复「延期 1 新的时间」" in o.text for o in sent)
+    await bot.say("延期 1 14:00", sender=ADMIN)
+    [o] = bot.store.outages()
+    assert o.start_at.astimezone(ZONE).hour == 8, o  # got 14:00-15:00
+    assert o.end_at.astimezone(ZONE).hour == 14, o
+    sent = await move_to(bot, datetime(2026, 12, 12, 13, 30, tzinfo=ZONE))
+    assert not any("一小时后" in x.text for x in to_group(sent, GROUP))
+
+
+async def test_extending_a_fault_outage_does_not_move_its_start(bot):
+    await bot.say("下班", sender=WANG)
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    await bot.say("接单 1", sender=LI)
+    await bot.say("停电 1 预计12:00恢复", sender=LI)
+    await move_to(bot, datetime(2026, 12, 3, 12, 0, tzinfo=ZONE))
+    await bot.say("延期 1 14:00", sender=ADMIN)  # as the 12:00 question says
+    before = tickets(bot)
+    await bot.say("5栋停电了", sender="r4", group=GROUP)
+    assert tickets(bot) == before, "the fault outage was moved to start at 14:00"
+
+
+# 4. After downtime, overdue reminders fire with wrong words; repeats flood.
+async def test_overdue_reminders_after_downtime_are_not_sent_stale(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await post(first)
+    await first.app.stop()
+    clock.advance(datetime(2026, 12, 12, 10, 30, tzinfo=ZONE) - clock.now())  # mid-outage
+    again = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        for _ in range(4):
+            clock.advance(timedelta(seconds=5))
+            await again.app.tick()
+        texts = [o.text for o in to_group(again.gw.sent, GROUP)]
+        assert not any(t.startswith("【停电提醒】明天") for t in texts), texts
+        assert not any(t.startswith("【停电提醒】一小时后") for t in texts), texts
+    finally:
+        await again.app.stop()
+
+
+async def test_a_daily_announcement_is_not_replayed_for_every_missed_day(
+    base_config, shared_services, db_path, clock
+):
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await first.say("公告 全部 每天 09:00 每日用电小贴士", sender=ADMIN)
+    await first.say("确认", sender=ADMIN)
+    await first.app.stop()
+    clock.advance(datetime(2026, 12, 12, 10, 30, tzinfo=ZONE) - clock.now())
+    again = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        for _ in range(12):
+            clock.advance(timedelta(seconds=5))
+            await again.app.tick()
+        assert len(to_group(again.gw.sent, GROUP)) <= 1  # got 9 in a row
+    finally:
+        await again.app.stop()
+
+
+# 5. A report with no building, in a community where only 1-5栋 are off, is swallowed.
+async def test_no_building_in_a_partial_outage_is_not_told_it_is_the_outage(bot):
+    await post(bot)
+    await move_to(bot, datetime(2026, 12, 12, 9, 0, tzinfo=ZONE))
+    reply = to_group(await bot.say("停电了", sender="r1", group=GROUP), GROUP)[-1]
+    assert "1-5栋" in reply.text or tickets(bot) == 1 or "几栋" in reply.text, reply.text
+    assert "不用另外报修" not in reply.text
+
+
+# 6. Time spans misread (the echo shows a one-hour slot or the wrong hour).
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("上午8点至下午5点", "08:00", "17:00"),
+        ("9点至下午3点", "09:00", "15:00"),
+        ("早上8点到晚上8点", "08:00", "20:00"),
+        ("晚上10点到凌晨2点", "22:00", "02:00"),
+        ("22:00-次日06:00", "22:00", "06:00"),
+        ("8-12点", "08:00", "12:00"),  # in the module docstring
+    ],
+)
+def test_spans_admins_write(text, start, end):
+    span = read_span(text, date(2026, 12, 12), ZONE)
+    assert span is not None and (f"{span.start:%H:%M}", f"{span.end:%H:%M}") == (start, end)
+
+
+# 7. A question with no day looks only 7 days ahead; notices go out 7+ days ahead.
+async def test_a_question_with_no_day_finds_a_notice_nine_days_ahead(bot):
+    await post(bot)  # 12月12日, posted 12月3日
+    [reply] = await bot.say("最近会停电吗", sender="r1", group=GROUP)
+    assert "12月12日" in reply.text, reply.text  # got: 没有收到计划停电通知
+
+
+# 8. A household that reported in a private chat is followed up in a "group" named by its wxid.
+async def test_the_restoration_follow_up_of_a_private_report_is_private(bot):
+    await post(bot)
+    await move_to(bot, datetime(2026, 12, 12, 9, 0, tzinfo=ZONE))
+    [reply] = await bot.say("幸福花园3栋2单元302我家没电了", sender="r6")
+    assert "还是没电" in reply.text
+    sent = await bot.say("复电 1", sender=ADMIN)
+    follow = [o for o in sent if o.mentions and o.mentions[0].id == "r6"] or [
+        o for o in sent if o.conversation.id == "r6"
+    ]
+    assert follow and not follow[0].conversation.is_group, [o.conversation for o in follow]
+
+
+# 9. 每星期天 / 每周天 / 每礼拜天 is read as Monday.
+async def test_every_sunday_is_sunday(bot):
+    [echo] = await bot.say("公告 全部 每星期天 10:00 请大家注意安全用电", sender=ADMIN)
+    assert "每周日" in echo.text, echo.text  # got: 每周一 10:00
+
+
+# 10. A 公告 whose text starts with a day or time word loses it (or all of it).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公告 幸福花园 现在 明天上午停电检修，请提前做好准备",
+        "公告 全部 每周六 10:00 周末外出请关好电器",
+        "公告 全部 12月10日 09:00 12月12日起电费可在南网在线App缴纳",
+    ],
+)
+async def test_announcement_text_starting_with_a_date_word_is_kept(bot, text):
+    [echo] = await bot.say(text, sender=ADMIN)
+    body = text.rsplit(maxsplit=1)[-1]
+    assert body in echo.text, echo.text
+
+
+# 11. Places written 1栋、3栋 are read as the reason; the notice covers the whole estate.
+async def test_places_listed_building_by_building(bot):
+    [echo] = await bot.say("停电通知 幸福花园 1栋、3栋 12月12日 08:00-12:00 线路检修", sender=ADMIN)
+    assert "幸福花园（1栋、3栋）" in echo.text and "因线路检修" in echo.text, echo.text
+
+
+async def test_a_reason_with_a_pole_number_is_a_reason(bot):
+    [echo] = await bot.say("停电通知 幸福花园 12月12日 08:00-12:00 更换5号杆", sender=ADMIN)
+    assert "更换5号杆" in echo.text, echo.text  # got: 请写上停电原因
+
+
+# 12. A new expected time without 原因 replaces the reason with the default.
+async def test_a_new_expected_time_keeps_the_reason(bot):
+    await bot.say("下班", sender=WANG)
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    await bot.say("接单 1", sender=LI)
+    await bot.say("停电 1 预计18:00恢复 原因 10kV线路故障", sender=LI)
+    await bot.say("停电 1 预计19:30恢复", sender=LI)
+    assert bot.store.outage(1).reason == "10kV线路故障"
+
+
+# 13. 取消 after an echo does not withdraw it; a later 确认 still posts it.
+async def test_cancel_after_the_echo_withdraws_the_notice(bot):
+    await bot.say(NOTICE, sender=ADMIN)
+    await bot.say("取消", sender=ADMIN)  # got: 没有找到停电 #？
+    await bot.say("确认", sender=ADMIN)
+    assert not bot.store.outages()
+
+
+# 14. 复电 of an outage that has not started tells every group power is back.
+async def test_restoring_an_outage_before_it_starts_is_not_announced_as_restored(bot):
+    await post(bot)  # 12月12日
+    sent = await bot.say("复电 1", sender=ADMIN)
+    assert not any(o.text.startswith("【恢复供电】") for o in to_group(sent, GROUP))

@@ -61,8 +61,43 @@ _PARTS: dict[str, tuple[int, int]] = {
     "明晚": (18, 24),
     "晚": (18, 24),
 }
-_SPAN = re.compile(rf"{_CLOCK}\s*(?:-|—|–|~|～|至|到|到去)\s*{_CLOCK}")
-_ONE = re.compile(_CLOCK)
+_PART_WORDS = "凌晨|早上|早晨|上午|朝早|中午|下午|晏昼|下昼|傍晚|晚上|夜晚|夜里|夜间|今晚|明晚|晚"
+_SEP = r"\s*(?:-|—|–|~|～|至|到|到去)\s*(?:次日|第二天|翌日)?\s*"
+# Each time with its own part of the day: 上午8点至下午5点, 晚上10点到凌晨2点.
+_SPAN = re.compile(rf"(?:({_PART_WORDS})\s*)?{_CLOCK}{_SEP}(?:({_PART_WORDS})\s*)?{_CLOCK}")
+# 8-12点: two hours sharing one 点.
+_HOURS = re.compile(rf"(?:({_PART_WORDS})\s*)?({_NUM}){_SEP}({_NUM})\s*[点點时時]")
+_ONE = re.compile(rf"(?:({_PART_WORDS})\s*)?{_CLOCK}")
+# Whole tokens that are only a day, or only a time (for commands that mix them with text).
+_DAY_TOKEN = re.compile(
+    rf"(今天|今日|明天|明日|听日|后天|後日|大后天|(20\d\d[-/.年])?{_NUM}\s*[月/.-]\s*{_NUM}\s*[日号號]?"
+    rf"|(下下|下|本|这|這)?(个)?(周|星期|礼拜)[一二三四五六日天])"
+)
+_TIME_TOKEN = re.compile(
+    rf"(({_PART_WORDS})?{_CLOCK}({_SEP}({_PART_WORDS})?{_CLOCK})?|({_PART_WORDS})?{_NUM}{_SEP}{_NUM}\s*[点點时時]"
+    rf"|{_PART_WORDS})"
+)
+
+
+def is_day_token(token: str) -> bool:
+    return _DAY_TOKEN.fullmatch(token) is not None
+
+
+def is_time_token(token: str) -> bool:
+    return _TIME_TOKEN.fullmatch(token) is not None
+
+
+def when_parts(token: str) -> tuple[str, str] | None:
+    """A token that is a day, a time, or a day then a time (12月12日08:00-12:00): its
+    (day, time) parts, either may be ""; None when it is anything else."""
+    if is_day_token(token):
+        return token, ""
+    if is_time_token(token):
+        return "", token
+    m = _DAY_TOKEN.match(token)
+    if m and is_time_token(token[m.end() :]):
+        return token[: m.end()], token[m.end() :]
+    return None
 
 
 def _n(word: str | None) -> int | None:
@@ -155,31 +190,51 @@ def _clock(groups: tuple[str | None, ...], part: tuple[int, int] | None) -> time
         return None
     if part is not None and part[0] >= 12 and hour < 12:
         hour += 12  # 下午3点
+    elif part is not None and part[0] == 0 and hour == 12:
+        hour = 0  # 凌晨12点
     return time(0, 0) if hour == 24 else time(hour, minute)
 
 
 def read_span(text: str, day: date, zone: object) -> Span | None:
-    """The time span the text gives on `day`: 08:00-12:00, 8点到12点, 上午, 下午3点."""
-    part_m = _PART.search(text)
-    part = _PARTS[part_m.group(0)] if part_m else None
+    """The time span the text gives on `day`: 08:00-12:00, 8点到12点, 8-12点, 上午, 下午3点,
+    上午8点至下午5点, 晚上10点到凌晨2点 (the next day), 22:00-次日06:00."""
     m = _SPAN.search(text)
     if m:
-        start = _clock(m.groups()[:4], part)
-        end = _clock(m.groups()[4:], part)
+        g = m.groups()
+        first_part = _PARTS.get(g[0] or "")
+        second_part = _PARTS.get(g[5] or "") or first_part
+        start = _clock(g[1:5], first_part)
+        end = _clock(g[6:10], second_part)
         if start and end:
-            if end <= start and end.hour < 12 and start.hour < 12 and part is None:
+            if end <= start and end.hour < 12 and start.hour < 12 and not g[5] and not g[0]:
                 end = time(end.hour + 12, end.minute)  # 8点到5点: until 17:00
+            return _span(day, start, end, zone)
+    m = _HOURS.search(text)
+    if m:
+        part = _PARTS.get(m.group(1) or "")
+        start = _clock((None, None, m.group(2), None), part)
+        end = _clock((None, None, m.group(3), None), part)
+        if start and end:
             return _span(day, start, end, zone)
     m = _ONE.search(text)
     if m:
-        start = _clock(m.groups(), part)
+        part_m = _PART.search(text)
+        part = _PARTS.get(m.group(1) or "") or (_PARTS[part_m.group(0)] if part_m else None)
+        start = _clock(m.groups()[1:], part)
         if start:
             end_hour = min(start.hour + 1, 23)
             return _span(day, start, time(end_hour, start.minute), zone)
-    if part is not None:
+    part_m = _PART.search(text)
+    if part_m is not None:
+        part = _PARTS[part_m.group(0)]
         end = time(part[1] - 1, 59) if part[1] == 24 else time(part[1])
         return _span(day, time(part[0]), end, zone)
     return None
+
+
+def has_range(text: str) -> bool:
+    """The text gives a start and an end (08:00-12:00), not one time."""
+    return _SPAN.search(text) is not None or _HOURS.search(text) is not None
 
 
 def _span(day: date, start: time, end: time, zone: object) -> Span:
