@@ -26,10 +26,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.clock import Clock
 from bot.config import Config
@@ -40,6 +40,8 @@ from bot.pacing import SendPace
 from bot.records import OutboxItem
 from bot.router import Context, Dispatcher, Router
 from bot.store import Store
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +156,17 @@ class App:
         while await self._handle_some():
             pass
         await self.flush()
+
+    async def act(self, job: Callable[[Context], Awaitable[T]], cause: str | None = None) -> T:
+        """Run `job` as a chat message would run: one writer, one transaction with the
+        outbox rows it makes, then send (the admin API's writes)."""
+        async with self._db:
+            ctx = self.context(cause)
+            with ctx.store.atomic():
+                result = await job(ctx)
+        self._wake_sender.set()
+        await self.flush()
+        return result
 
     def context(self, cause: str | None = None) -> Context:
         assert self.store is not None, "App.start() first"

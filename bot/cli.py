@@ -72,8 +72,14 @@ config_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="print each sent message as a JSON line")
 @click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default: [storage] path)")
 @click.option("--verbose", is_flag=True, help="log every event to stderr")
+@click.option("--no-api", is_flag=True, help="do not serve the admin HTTP API")
 def chat(
-    config_path: str, script: TextIO | None, as_json: bool, db: str | None, verbose: bool
+    config_path: str,
+    script: TextIO | None,
+    as_json: bool,
+    db: str | None,
+    verbose: bool,
+    no_api: bool,
 ) -> None:
     """A local chat: play residents, workers and admins, see all the bot sends.
 
@@ -82,11 +88,16 @@ def chat(
     config = _load(config_path)
     _logging(config.bot.log_level if verbose else "WARNING")
     services = _services(config)
-    asyncio.run(_chat(config, services, script, as_json, db))
+    asyncio.run(_chat(config, services, script, as_json, db, api=not no_api and script is None))
 
 
 async def _chat(
-    config: Config, services: dict, script: TextIO | None, as_json: bool, db: str | None
+    config: Config,
+    services: dict,
+    script: TextIO | None,
+    as_json: bool,
+    db: str | None,
+    api: bool = False,
 ) -> None:
     from bot.app import App
     from bot.clock import OffsetClock
@@ -98,12 +109,15 @@ async def _chat(
     app = App(config, gateway, clock, services=services, db_path=db)
     gateway.on_wait = app.tick
     await app.start(background=script is None)
+    runner = await _api(app, config, api)
     try:
         if script is not None:
             await gateway.run_lines(script)
         else:
             await gateway.run_interactive()
     finally:
+        if runner is not None:
+            await runner.cleanup()
         await app.stop()
 
 
@@ -333,7 +347,8 @@ def ask(question: str, kb_dir: str | None) -> None:
 
 @cli.command()
 @config_option
-def run(config_path: str) -> None:
+@click.option("--no-api", is_flag=True, help="do not serve the admin HTTP API")
+def run(config_path: str, no_api: bool) -> None:
     """Serve real WeChat groups through a Wechaty puppet service.
 
     Example: WECHATY_PUPPET_SERVICE_TOKEN=... powerbot run --config config.toml
@@ -347,13 +362,13 @@ def run(config_path: str) -> None:
     _logging(config.bot.log_level)
     try:
         gateway = WechatyGateway.from_config(config)
-        asyncio.run(_run(config, _services(config), gateway))
+        asyncio.run(_run(config, _services(config), gateway, api=not no_api))
     except GatewayError as e:
         click.echo(f"网关错误 / gateway error: {e}", err=True)
         sys.exit(2)
 
 
-async def _run(config: Config, services: dict, gateway: Gateway) -> None:
+async def _run(config: Config, services: dict, gateway: Gateway, api: bool = True) -> None:
     import signal
 
     from bot.app import App
@@ -362,11 +377,30 @@ async def _run(config: Config, services: dict, gateway: Gateway) -> None:
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
+    runner = None
     try:
         await app.start()
+        runner = await _api(app, config, api)
         await stopping.wait()
     finally:
+        if runner is not None:
+            await runner.cleanup()
         await app.stop()
+
+
+async def _api(app, config: Config, wanted: bool):  # noqa: ANN001, ANN202 - App, AppRunner | None
+    """The admin API beside the bot, unless switched off; a port in use is said, not fatal."""
+    if not wanted or not config.api.enabled:
+        return None
+    from bot.api import start_api
+
+    try:
+        return await start_api(app, config.api.port)
+    except OSError as e:
+        logging.getLogger("bot.api").error(
+            "admin API not started on port %s: %s", config.api.port, e
+        )
+        return None
 
 
 def _register_nlu_commands() -> None:

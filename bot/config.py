@@ -59,6 +59,7 @@ class Community(Strict):
     # this community's own promises, when they differ from its kind's ([service])
     arrival_minutes: PositiveInt | None = None
     restore_hours: PositiveInt | None = None
+    households: PositiveInt | None = None  # for complaints per 1,000 households
 
 
 class Group(Strict):
@@ -160,6 +161,13 @@ class Gateway(Strict):
     send_per_group_per_minute: PositiveInt = 20
 
 
+class Api(Strict):
+    """The admin HTTP API on 127.0.0.1 (its token only from POWERBOT_ADMIN_TOKEN)."""
+
+    port: int = Field(default=8765, ge=0, le=65535)
+    enabled: bool = True
+
+
 class Config(Strict):
     station: Station = Field(default_factory=Station)
     teams: list[Team] = Field(default_factory=list)
@@ -172,6 +180,7 @@ class Config(Strict):
     kb: KB = Field(default_factory=KB)
     service: Service = Field(default_factory=Service)
     gateway: Gateway = Field(default_factory=Gateway)
+    api: Api = Field(default_factory=Api)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Config:

@@ -1,0 +1,399 @@
+"""The admin HTTP API, in the bot's process (aiohttp), on 127.0.0.1.
+
+Every route but `GET /healthz` needs `Authorization: Bearer <POWERBOT_ADMIN_TOKEN>`
+(compared in constant time); with no token set the API does not start. Writes go through
+`App.act`: the same transaction and outbox as a chat message, so an assignment or an
+outage made here tells residents and workers exactly as the chat command would. Bodies
+are pydantic models; a bad body is a 400 naming the field. `GET /api/openapi.json`
+describes every route.
+
+    GET  /healthz                       gateway, database, KB, outbox backlog, last message
+    GET  /api/tickets[?state&community&team&worker&urgent&from&to]   (.csv too)
+    GET  /api/tickets/{id}              with its event history
+    POST /api/tickets/{id}/assign       {"worker": "王师傅" | "wxid_..."}
+    GET  /api/outages                   POST /api/outages {communities, start, end, reason, ...}
+    POST /api/outages/{id}/cancel       POST /api/outages/{id}/restore
+    POST /api/kb/check                  POST /api/kb/reload
+    GET  /api/stats?from&to             (.csv too) per station, community, team and worker
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, Field, ValidationError
+
+from bot.app import App
+from bot.router import Context
+from bot.stats import CSV_FIELDS, figures
+
+log = logging.getLogger(__name__)
+
+TOKEN_ENV = "POWERBOT_ADMIN_TOKEN"
+DEFAULT_PORT = 8765
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class AssignBody(BaseModel):
+    worker: str = Field(min_length=1, description="a worker's name, 王师傅, or id")
+
+
+class OutageBody(BaseModel):
+    communities: list[str] = Field(min_length=1)
+    places: str = ""
+    start: datetime = Field(description="ISO 8601; local time unless it has an offset")
+    end: datetime
+    reason: str = Field(min_length=1)
+    contact: str = ""
+    despite_warnings: bool = Field(False, description="post even under 7 days ahead")
+
+
+ROUTES: list[tuple[str, str, str, type[BaseModel] | None]] = []  # method, path, what, body
+
+
+def route(method: str, path: str, what: str, body: type[BaseModel] | None = None):  # noqa: ANN201
+    def register(handler: Handler) -> Handler:
+        ROUTES.append((method, path, what, body))
+        handler.route = (method, path)  # type: ignore[attr-defined]
+        return handler
+
+    return register
+
+
+class Api:
+    def __init__(self, app: App, token: str) -> None:
+        self.app, self.token = app, token
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @web.middleware
+    async def authorize(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path == "/healthz":
+            return await handler(request)
+        given = request.headers.get("Authorization", "")
+        scheme, _, token = given.partition(" ")
+        if scheme != "Bearer" or not hmac.compare_digest(token.encode(), self.token.encode()):
+            return web.json_response({"error": "unauthorized: Bearer token needed"}, status=401)
+        return await handler(request)
+
+    def web_app(self) -> web.Application:
+        application = web.Application(middlewares=[self.authorize])
+        for name in dir(self):
+            handler = getattr(self, name)
+            if callable(handler) and hasattr(handler, "route"):
+                method, path = handler.route
+                application.router.add_route(method, path, handler)
+        return application
+
+    @staticmethod
+    async def body(request: web.Request, model: type[BaseModel]) -> Any:
+        try:
+            data = await request.json()
+        except ValueError:
+            raise web.HTTPBadRequest(
+                text='{"error": "the body is not JSON"}', content_type="application/json"
+            ) from None
+        try:
+            return model.model_validate(data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "body"
+            raise web.HTTPBadRequest(
+                text=web.json_response({"error": f"{field}: {first['msg']}", "field": field}).text,
+                content_type="application/json",
+            ) from None
+
+    def _zone(self) -> Any:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.app.config.bot.timezone)
+
+    def _range(self, request: web.Request, days: int = 30) -> tuple[datetime, datetime]:
+        now = self.app.clock.now()
+        try:
+            start = request.query.get("from")
+            end = request.query.get("to")
+            begin = datetime.fromisoformat(start) if start else now - timedelta(days=days)
+            finish = datetime.fromisoformat(end) if end else now + timedelta(seconds=1)
+        except ValueError as e:
+            raise web.HTTPBadRequest(
+                text=web.json_response({"error": f"from/to: {e}", "field": "from"}).text,
+                content_type="application/json",
+            ) from None
+        zone = self._zone()
+        begin = begin if begin.tzinfo else begin.replace(tzinfo=zone)
+        finish = finish if finish.tzinfo else finish.replace(tzinfo=zone)
+        return begin.astimezone(UTC), finish.astimezone(UTC)
+
+    # -- routes ------------------------------------------------------------------------
+
+    @route("GET", "/healthz", "is the bot up: gateway, database, KB, outbox, last message")
+    async def healthz(self, request: web.Request) -> web.Response:
+        store = self.app.store
+        gateway = self.app.gateway
+        logged_in = getattr(gateway, "logged_in", None)
+        knowledge = self.app.services.get("knowledge")
+        try:
+            backlog = store.sql.value(  # type: ignore[union-attr]
+                "select count(*) from outbox where sent_at is null and given_up_at is null"
+            )
+            last = store.sql.value("select max(received_at) from inbox")  # type: ignore[union-attr]
+            db_ok = True
+        except Exception:  # noqa: BLE001 - reported, not raised
+            backlog, last, db_ok = None, None, False
+        understander = self.app.services.get("understander")
+        return web.json_response(
+            {
+                "gateway": gateway.__class__.__name__,
+                "connected": logged_in.is_set() if logged_in is not None else True,
+                "database": db_ok,
+                "kb_entries": len(knowledge.kb.entries) if knowledge else 0,
+                "model_loaded": bool(understander and understander.model is not None),
+                "outbox_backlog": backlog,
+                "last_message_at": last,
+            }
+        )
+
+    @route(
+        "GET",
+        "/api/tickets",
+        "tickets, filtered by state, community, team, worker, urgent, from, to",
+    )
+    async def tickets(self, request: web.Request) -> web.Response:
+        return web.json_response(self._tickets(request))
+
+    @route("GET", "/api/tickets.csv", "the same tickets as CSV")
+    async def tickets_csv(self, request: web.Request) -> web.Response:
+        rows = self._tickets(request)
+        return _csv(rows, list(rows[0]) if rows else ["id"], "tickets.csv")
+
+    def _tickets(self, request: web.Request) -> list[dict[str, Any]]:
+        q = request.query
+        where, args = [], []
+        for key in ("state", "community", "team"):
+            if q.get(key):
+                where.append(f"{key} = ?")
+                args.append(q[key])
+        if q.get("worker"):
+            where.append("worker_id = ?")
+            args.append(q["worker"])
+        if q.get("urgent") in ("1", "true"):
+            where.append("urgent = 1")
+        if q.get("from") or q.get("to"):
+            start, end = self._range(request, days=36500)
+            where.append("created_at >= ? and created_at < ?")
+            args += [start.isoformat(), end.isoformat()]
+        sql = "select * from tickets" + (" where " + " and ".join(where) if where else "")
+        return [dict(r) for r in self.app.store.sql.all(sql + " order by id", args)]  # type: ignore[union-attr]
+
+    @route("GET", "/api/tickets/{id}", "one ticket with its event history")
+    async def ticket(self, request: web.Request) -> web.Response:
+        number = _number(request)
+        row = self.app.store.sql.one("select * from tickets where id = ?", [number])  # type: ignore[union-attr]
+        if row is None:
+            raise web.HTTPNotFound(
+                text='{"error": "no such ticket"}', content_type="application/json"
+            )
+        events = self.app.store.sql.all(  # type: ignore[union-attr]
+            "select * from ticket_events where ticket_id = ? order by id", [number]
+        )
+        return web.json_response({**dict(row), "events": [dict(e) for e in events]})
+
+    @route("POST", "/api/tickets/{id}/assign", "hand a ticket to a worker", AssignBody)
+    async def assign(self, request: web.Request) -> web.Response:
+        from handlers.dispatch import find_worker
+        from handlers.repairs import reassign
+        from handlers.tickets import lead_of
+
+        number = _number(request)
+        body = await self.body(request, AssignBody)
+
+        async def job(ctx: Context) -> tuple[int, dict[str, Any]]:
+            ticket = ctx.store.ticket(number)
+            if ticket is None:
+                return 404, {"error": "no such ticket"}
+            ticket = lead_of(ticket, ctx)
+            if not ticket.is_open:
+                return 409, {"error": f"ticket {ticket.id} is closed"}
+            worker = find_worker(ctx, body.worker)
+            if isinstance(worker, str):
+                return 400, {"error": worker, "field": "worker"}
+            if ticket.worker_id != worker.id:
+                ticket = await reassign(ticket, worker, ctx, "api", "admin")
+            return 200, {"id": ticket.id, "worker_id": ticket.worker_id, "state": ticket.state}
+
+        status, result = await self.app.act(job, cause="api")
+        return web.json_response(result, status=status)
+
+    @route("GET", "/api/outages", "outages announced and not over")
+    async def outages(self, request: web.Request) -> web.Response:
+        found = self.app.store.outages()  # type: ignore[union-attr]
+        return web.json_response([o.model_dump(mode="json") for o in found])
+
+    @route(
+        "POST", "/api/outages", "announce a planned outage (the chat command's checks)", OutageBody
+    )
+    async def add_outage(self, request: web.Request) -> web.Response:
+        from handlers.outages import Plan, announce, check, make
+
+        body = await self.body(request, OutageBody)
+        zone = self._zone()
+        start = body.start if body.start.tzinfo else body.start.replace(tzinfo=zone)
+        end = body.end if body.end.tzinfo else body.end.replace(tzinfo=zone)
+        plan = Plan("planned", body.communities, body.places, start, end, body.reason, body.contact)
+
+        async def job(ctx: Context) -> tuple[int, dict[str, Any]]:
+            problems, warnings = check(plan, ctx.now(), ctx.config)
+            if problems:
+                return 400, {"error": " ".join(problems), "field": "body"}
+            if warnings and not body.despite_warnings:
+                return 409, {"error": " ".join(w.strip() for w in warnings), "warnings": warnings}
+            outage = make(plan, ctx.store, ctx.now(), "api", ctx.config)
+            ctx.store.cancel_timers("outage", outage.id)
+            groups = await announce(outage, ctx)
+            return 201, {"id": outage.id, "groups": groups}
+
+        status, result = await self.app.act(job, cause="api")
+        return web.json_response(result, status=status)
+
+    @route("POST", "/api/outages/{id}/cancel", "cancel an outage and tell its groups")
+    async def cancel_outage(self, request: web.Request) -> web.Response:
+        return await self._change_outage(request, "cancelled")
+
+    @route("POST", "/api/outages/{id}/restore", "power is back: tell its groups")
+    async def restore_outage(self, request: web.Request) -> web.Response:
+        return await self._change_outage(request, "restored")
+
+    async def _change_outage(self, request: web.Request, state: str) -> web.Response:
+        from handlers.outages import (
+            CANCELLED,
+            _when,
+            cancel,
+            restore,
+            tell_groups,
+            told_restored,
+            where,
+        )
+
+        number = _number(request)
+
+        async def job(ctx: Context) -> tuple[int, dict[str, Any]]:
+            outage = ctx.store.outage(number)
+            if outage is None or outage.state != "scheduled":
+                return 404, {"error": "no such outage, or it is over"}
+            if state == "restored":
+                if outage.start_at > ctx.now():
+                    return 409, {"error": "it has not started: cancel it instead"}
+                outage = restore(outage, ctx.store, ctx.now())
+                groups = await told_restored(outage, ctx)
+            else:
+                outage = cancel(outage, ctx.store, ctx.now())
+                when = _when(outage.start_at, outage.end_at, ctx.config)
+                text = CANCELLED.format(where=where(outage), when=when)
+                groups = await tell_groups(outage, text, ctx)
+            return 200, {"id": outage.id, "state": outage.state, "groups": groups}
+
+        status, result = await self.app.act(job, cause="api")
+        return web.json_response(result, status=status)
+
+    @route("POST", "/api/kb/check", "check kb/ as `powerbot kb check` does")
+    async def kb_check(self, request: web.Request) -> web.Response:
+        from handlers.nlu.live import check_all
+
+        problems, warnings = check_all(self.app.config.kb.dir)
+        return web.json_response({"problems": problems, "warnings": warnings})
+
+    @route("POST", "/api/kb/reload", "load kb/ edits now (refused if it has problems)")
+    async def kb_reload(self, request: web.Request) -> web.Response:
+        knowledge = self.app.services["knowledge"]
+        notices = knowledge.poll()
+        return web.json_response({"notices": notices, "entries": len(knowledge.kb.entries)})
+
+    @route("GET", "/api/stats", "service figures per station, community, team, worker (from, to)")
+    async def stats(self, request: web.Request) -> web.Response:
+        start, end = self._range(request)
+        rows = figures(self.app.store.sql, self.app.config, start, end)  # type: ignore[union-attr]
+        return web.json_response(
+            {"from": start.isoformat(), "to": end.isoformat(), "rows": [r.public() for r in rows]}
+        )
+
+    @route("GET", "/api/stats.csv", "the same figures as CSV")
+    async def stats_csv(self, request: web.Request) -> web.Response:
+        start, end = self._range(request)
+        rows = figures(self.app.store.sql, self.app.config, start, end)  # type: ignore[union-attr]
+        return _csv([r.public() for r in rows], CSV_FIELDS, "stats.csv")
+
+    @route("GET", "/api/openapi.json", "this description")
+    async def openapi(self, request: web.Request) -> web.Response:
+        return web.json_response(openapi_spec())
+
+
+def _number(request: web.Request) -> int:
+    raw = request.match_info["id"]
+    if not raw.isdigit():
+        raise web.HTTPBadRequest(
+            text='{"error": "id: a number", "field": "id"}', content_type="application/json"
+        )
+    return int(raw)
+
+
+def _csv(rows: list[dict[str, Any]], fields: list[str], name: str) -> web.Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return web.Response(
+        body=("\ufeff" + out.getvalue()).encode("utf-8"),  # a BOM: Excel reads it as UTF-8
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def openapi_spec() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for method, path, what, body in ROUTES:
+        op: dict[str, Any] = {"summary": what, "responses": {"200": {"description": "ok"}}}
+        if path != "/healthz":
+            op["security"] = [{"bearer": []}]
+            op["responses"]["401"] = {"description": "no or wrong token"}
+        if body is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": body.model_json_schema()}},
+            }
+            op["responses"]["400"] = {"description": "a bad body, naming the field"}
+        if "{id}" in path:
+            op["parameters"] = [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ]
+        paths.setdefault(path, {})[method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "powerbot admin API", "version": "1"},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": paths,
+    }
+
+
+async def start_api(
+    app: App, port: int = DEFAULT_PORT, environ: Any = None
+) -> web.AppRunner | None:
+    """Serve the API on 127.0.0.1:`port`; None (and a warning) when no token is set."""
+    token = (environ if environ is not None else os.environ).get(TOKEN_ENV, "")
+    if not token:
+        log.warning("admin API not started: set %s to serve it on 127.0.0.1:%s", TOKEN_ENV, port)
+        return None
+    runner = web.AppRunner(Api(app, token).web_app(), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    log.info("admin API on http://127.0.0.1:%s", port)
+    return runner

@@ -1,0 +1,180 @@
+"""The station's service figures, from the tickets, their events and the complaints.
+
+For a time range (reports first made in it), per community, team and worker, and for the
+whole station: reports (every report, joined ones too) and incidents (the tickets that
+carried the work); median and 90th-percentile minutes from the first report to accept,
+to arrive and to restore (the worker's 完成); the share that arrived within the arrival
+promise and was restored within the restoration target; the reopen rate; ratings;
+complaints, and per 1,000 households where the config gives a community's households.
+
+Plain SQL reads and arithmetic; used by the admin API, the CSV export, 统计 and 日报.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.config import Config
+from bot.sql import Sql
+
+STATION = "全所"
+
+
+@dataclass
+class Figures:
+    """One row of figures: a community, a team, a worker, or the whole station."""
+
+    by: str  # community / team / worker / station
+    key: str
+    reports: int = 0
+    incidents: int = 0
+    accept_median: float | None = None
+    accept_p90: float | None = None
+    arrive_median: float | None = None
+    arrive_p90: float | None = None
+    restore_median: float | None = None
+    restore_p90: float | None = None
+    arrived_in_time: float | None = None  # share of those that arrived
+    restored_in_time: float | None = None
+    reopen_rate: float | None = None
+    rating: float | None = None
+    ratings: int = 0
+    complaints: int = 0
+    complaints_per_1000: float | None = None
+    _times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _in_time: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _rated: list[int] = field(default_factory=list, repr=False)
+    _reopened: int = field(default=0, repr=False)
+    _done: int = field(default=0, repr=False)
+
+    def public(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if not k.startswith("_")}
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile (0.5: the median), None of nothing."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _minutes(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    delta = datetime.fromisoformat(end) - datetime.fromisoformat(start)
+    return round(delta.total_seconds() / 60, 1)
+
+
+def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Figures]:
+    """Figures for reports first made in [start, end): the station first, then each
+    community, team and worker that has any."""
+    rows = sql.all(
+        "select * from tickets where coalesce(first_reported_at, created_at) >= ? "
+        "and coalesce(first_reported_at, created_at) < ?",
+        [start.isoformat(), end.isoformat()],
+    )
+    firsts: dict[int, dict[str, str]] = defaultdict(dict)
+    reopened: set[int] = set()
+    ids = [r["id"] for r in rows]
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        marks = ", ".join("?" for _ in part)
+        for e in sql.all(
+            f"select ticket_id, action, at from ticket_events where ticket_id in ({marks}) "
+            "order by at, id",
+            part,
+        ):
+            firsts[e["ticket_id"]].setdefault(e["action"], e["at"])
+            if e["action"] == "reopened":
+                reopened.add(e["ticket_id"])
+    table: dict[tuple[str, str], Figures] = {}
+
+    def rows_for(t: Any) -> list[Figures]:
+        keys = [("station", STATION)]
+        if t["community"]:
+            keys.append(("community", t["community"]))
+        if t["team"]:
+            keys.append(("team", t["team"]))
+        if t["worker_id"]:
+            keys.append(("worker", t["worker_id"]))
+        return [table.setdefault(k, Figures(*k)) for k in keys]
+
+    for t in rows:
+        targets = rows_for(t)
+        lead = t["incident_id"] is None and t["state"] != "joined"
+        began = t["first_reported_at"] or t["created_at"]
+        events = firsts.get(t["id"], {})
+        for f in targets:
+            f.reports += 1
+            if not lead:
+                continue
+            f.incidents += 1
+            for name, action in (
+                ("accept", "accepted"),
+                ("arrive", "arrived"),
+                ("restore", "done"),
+            ):
+                minutes = _minutes(began, events.get(action))
+                if minutes is not None:
+                    f._times[name].append(minutes)
+            if events.get("arrived") and t["due_at"]:
+                f._in_time["arrive"].append(events["arrived"] <= t["due_at"])
+            if events.get("done") and t["restore_due_at"]:
+                f._in_time["restore"].append(events["done"] <= t["restore_due_at"])
+            if events.get("done"):
+                f._done += 1
+                f._reopened += t["id"] in reopened
+            if t["rating"]:
+                f._rated.append(int(t["rating"]))
+    _complaints(sql, config, start, end, table)
+    for f in table.values():
+        _finish(f, config)
+    order = {"station": 0, "community": 1, "team": 2, "worker": 3}
+    return sorted(table.values(), key=lambda f: (order[f.by], f.key))
+
+
+def _complaints(
+    sql: Sql, config: Config, start: datetime, end: datetime, table: dict[tuple[str, str], Figures]
+) -> None:
+    for c in sql.all(
+        "select conversation from complaints where at >= ? and at < ?",
+        [start.isoformat(), end.isoformat()],
+    ):
+        keys = [("station", STATION)]
+        label = c["conversation"] or ""  # group:<topic> or dm:<id> (Conversation.label)
+        group = config.group(label.removeprefix("group:")) if label.startswith("group:") else None
+        if group is not None and group.community:
+            keys.append(("community", group.community))
+        for key in keys:
+            table.setdefault(key, Figures(*key)).complaints += 1
+
+
+def _finish(f: Figures, config: Config) -> None:
+    for name in ("accept", "arrive", "restore"):
+        values = f._times.get(name, [])
+        setattr(f, f"{name}_median", percentile(values, 0.5))
+        setattr(f, f"{name}_p90", percentile(values, 0.9))
+    for name, attr in (("arrive", "arrived_in_time"), ("restore", "restored_in_time")):
+        marks = f._in_time.get(name, [])
+        setattr(f, attr, round(sum(marks) / len(marks), 3) if marks else None)
+    f.reopen_rate = round(f._reopened / f._done, 3) if f._done else None
+    f.ratings = len(f._rated)
+    f.rating = round(sum(f._rated) / len(f._rated), 2) if f._rated else None
+    households = None
+    if f.by == "community":
+        community = config.community(f.key)
+        households = community.households if community else None
+    elif f.by == "station":
+        counted = [c.households for c in config.communities if c.households]
+        households = sum(counted) if counted else None
+    if households:
+        f.complaints_per_1000 = round(f.complaints * 1000 / households, 2)
+
+
+CSV_FIELDS = [k for k in Figures.__dataclass_fields__ if not k.startswith("_")]
