@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.app import App
 from bot.router import Context
-from bot.stats import CSV_FIELDS, figures
+from bot.stats import CSV_FIELDS, figures, questions
 
 log = logging.getLogger(__name__)
 
@@ -321,8 +321,14 @@ class Api:
     async def stats(self, request: web.Request) -> web.Response:
         start, end = self._range(request)
         rows = figures(self.app.store.sql, self.app.config, start, end)  # type: ignore[union-attr]
+        asked = questions(self.app.store.sql, start, end)  # type: ignore[union-attr]
         return web.json_response(
-            {"from": start.isoformat(), "to": end.isoformat(), "rows": [r.public() for r in rows]}
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "rows": [r.public() for r in rows],
+                "faq": asked,
+            }
         )
 
     @route("GET", "/api/stats.csv", "the same figures as CSV")

@@ -133,6 +133,7 @@ class Service(Strict):
     followup_close_hours: PositiveInt = 24  # no answer to "恢复了吗" by then: closed
     outage_reminder_hour: int = Field(default=18, ge=0, le=23)  # the day-before reminder
     outage_notice_days: PositiveInt = 7  # planned work is announced this many days ahead
+    daily_summary_hour: int = Field(default=8, ge=0, le=23)  # 日报 to the admins, local hour
 
     def arrival_for(self, community: Community | None) -> int:
         """The arrival promise, in minutes: the community's own, a remote one's, its

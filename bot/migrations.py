@@ -263,5 +263,15 @@ def m009_announcements(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_questions(db: Database) -> None:
+    """Questions residents asked the FAQ: answered (which entry) or handed to a person."""
+    db.execute(
+        "create table questions (id integer primary key autoincrement, at text not null, "
+        "outcome text not null, faq_id text, text text not null)"
+    )
+    db.execute("create index questions_at on questions (at)")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

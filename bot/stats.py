@@ -178,3 +178,26 @@ def _finish(f: Figures, config: Config) -> None:
 
 
 CSV_FIELDS = [k for k in Figures.__dataclass_fields__ if not k.startswith("_")]
+
+
+def questions(sql: Sql, start: datetime, end: datetime, top: int = 10) -> dict[str, Any]:
+    """FAQ questions answered vs handed to a person, and the most asked unanswered ones."""
+    args = [start.isoformat(), end.isoformat()]
+    counts = {
+        r["outcome"]: r["n"]
+        for r in sql.all(
+            "select outcome, count(*) as n from questions where at >= ? and at < ? "
+            "group by outcome",
+            args,
+        )
+    }
+    unanswered = sql.all(
+        "select text, count(*) as n from questions where at >= ? and at < ? "
+        "and outcome = 'handed' group by text order by n desc, text limit ?",
+        [*args, top],
+    )
+    return {
+        "answered": counts.get("answered", 0),
+        "handed_over": counts.get("handed", 0),
+        "top_unanswered": [{"text": r["text"], "times": r["n"]} for r in unanswered],
+    }

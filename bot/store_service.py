@@ -325,6 +325,15 @@ class ServiceRecords:
         )
 
     # Messages that may be reports: the bot asked whether to report, and waits.
+    # Questions the FAQ answered or handed to a person (the figures).
+    def log_question(
+        self, at: datetime, outcome: str, text: str, faq_id: str | None = None
+    ) -> None:
+        self.sql.run(
+            "insert into questions (at, outcome, faq_id, text) values (?, ?, ?, ?)",
+            [iso(at.astimezone(UTC)), outcome, faq_id, text[:200]],
+        )
+
     # Outages (handlers/outages.py).
     def add_outage(self, row: dict[str, Any]) -> Outage:
         row = {**row, "communities": json.dumps(row["communities"], ensure_ascii=False)}

@@ -60,6 +60,8 @@ COMMANDS = (
         _ADMIN,
     ),
     Command("公告列表", "公告列表", "查看安排的公告", _ADMIN),
+    Command("统计", "统计", "今天和本月的报修、到场、复电、投诉数字", _ADMIN),
+    Command("日报", "日报", "昨天的情况（每天早上也会自动发给管理员）", _ADMIN),
     Command("取消公告", "取消公告 3", "取消一条公告", _ADMIN),
 )
 # Not listed in help: the answers to the bot's own questions (更多 after a long list,

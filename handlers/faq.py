@@ -53,6 +53,7 @@ async def answer_question(msg: Incoming, ctx: Context) -> str | None:
     if shown is None:
         return await hand_over(msg, ctx) if msg.mentioned else None
     ctx.data["reply_priority"] = LOW  # an answer can wait behind repairs and dangers
+    ctx.store.log_question(ctx.now(), "answered", msg.text, u.faq_id)
     if shown.more:
         ctx.store.offer(msg, "details", u.faq_id, ctx.now() + DETAILS_KEPT)
     if u.confirm:  # a question, but quite possibly a report too: ask
@@ -70,6 +71,7 @@ async def hint_staff(msg: Incoming, ctx: Context) -> str:
 async def hand_over(msg: Incoming, ctx: Context) -> str:
     """Asked directly and nothing above knew the answer: a person takes it."""
     where = msg.conversation.topic if msg.conversation.is_group else "私聊"
+    ctx.store.log_question(ctx.now(), "handed", msg.text)
     await ctx.tell_admins(
         HAND_OVER_TO_ADMINS.format(who=msg.sender.display, where=where, text=msg.text[:500])
     )

@@ -123,6 +123,13 @@ async def test_stats_and_their_csv(bot, client):
     r = await client.get(f"/api/stats?from={day}T00:00&to={day}T23:59", headers=AUTH)
     rows = (await r.json())["rows"]
     assert rows[0]["by"] == "station" and rows[0]["reports"] == 1
+    await bot.say("电费怎么交", sender="r2", group=GROUP)
+    await bot.say("你们供电所几点下班", sender="r3", group=GROUP, mentioned=True)
+    await bot.say("你们供电所几点下班", sender="r4", group=GROUP, mentioned=True)
+    r = await client.get(f"/api/stats?from={day}T00:00&to={day}T23:59", headers=AUTH)
+    faq = (await r.json())["faq"]
+    assert (faq["answered"], faq["handed_over"]) == (1, 2)
+    assert faq["top_unanswered"] == [{"text": "你们供电所几点下班", "times": 2}]
     assert (await client.get("/api/stats?from=yesterday", headers=AUTH)).status == 400
     r = await client.get("/api/stats.csv", headers=AUTH)
     assert (await r.text()).lstrip("\ufeff").startswith("by,key,reports")

@@ -58,3 +58,23 @@ async def test_figures_for_two_repairs_with_known_times(bot):
     assert community.complaints == 1 and community.complaints_per_1000 == round(1000 / 1200, 2)
     assert rows[("worker", LI)].incidents == 2 and rows[("team", "urban")].reports == 2
     assert ADMIN not in {k for _, k in rows}
+
+
+async def test_the_station_head_asks_for_figures_and_gets_a_daily_summary(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)  # 10:00
+    [reply] = await bot.say("统计", sender=ADMIN)
+    assert reply.text.startswith("今天 报修 1 件（1 起）") and "本月 报修 1 件" in reply.text
+    assert "转人工" in reply.text
+    await bot.app.tick()
+    sent = []
+    for _ in range(24):  # to 10:00 the next day: the summary came at 08:00
+        before = len(bot.gw.sent)
+        bot.clock.advance(timedelta(hours=1))
+        await bot.app.tick()
+        sent += bot.gw.sent[before:]
+    summaries = [o for o in sent if o.text.startswith("【日报") and o.conversation.id == ADMIN]
+    assert len(summaries) == 1 and "昨天 报修 1 件" in summaries[0].text
+    assert "超时" in summaries[0].text
+    [asked] = await bot.say("日报", sender=ADMIN)
+    assert asked.text == summaries[0].text or asked.text.startswith("【日报")
+    assert "只有" in (await bot.say("统计", sender=LI))[0].text
