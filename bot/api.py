@@ -15,6 +15,10 @@ describes every route.
     POST /api/outages/{id}/cancel       POST /api/outages/{id}/restore
     POST /api/kb/check                  POST /api/kb/reload
     GET  /api/stats?from&to             (.csv too) per station, community, team and worker
+    GET  /                              the station head's page (signs in once: POST /login)
+
+The page signs in with the token once and then holds an HttpOnly, SameSite=Strict session
+cookie; a change made from it (POST) must carry the session's CSRF token in X-CSRF-Token.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ import hmac
 import io
 import logging
 import os
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -38,6 +44,10 @@ from bot.stats import CSV_FIELDS, figures, questions
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "POWERBOT_ADMIN_TOKEN"
+COOKIE = "powerbot_session"
+SESSION_HOURS = 12
+WEB = Path(__file__).with_name("web")
+OPEN_PATHS = ("/healthz", "/", "/login")
 DEFAULT_PORT = 8765
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -71,18 +81,33 @@ def route(method: str, path: str, what: str, body: type[BaseModel] | None = None
 class Api:
     def __init__(self, app: App, token: str) -> None:
         self.app, self.token = app, token
+        self.sessions: dict[str, tuple[str, datetime]] = {}  # id -> (csrf token, expires)
 
     # -- plumbing ----------------------------------------------------------------------
 
     @web.middleware
     async def authorize(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path == "/healthz":
+        if request.path in OPEN_PATHS:
             return await handler(request)
         given = request.headers.get("Authorization", "")
         scheme, _, token = given.partition(" ")
-        if scheme != "Bearer" or not hmac.compare_digest(token.encode(), self.token.encode()):
+        if scheme == "Bearer" and hmac.compare_digest(token.encode(), self.token.encode()):
+            return await handler(request)
+        csrf = self.session(request)
+        if csrf is None:
             return web.json_response({"error": "unauthorized: Bearer token needed"}, status=401)
+        if request.method not in ("GET", "HEAD"):
+            sent = request.headers.get("X-CSRF-Token", "")
+            if not hmac.compare_digest(sent.encode(), csrf.encode()):
+                return web.json_response({"error": "forbidden: CSRF token missing"}, status=403)
         return await handler(request)
+
+    def session(self, request: web.Request) -> str | None:
+        """The CSRF token of the request's signed-in session, None if it has none."""
+        held = self.sessions.get(request.cookies.get(COOKIE, ""))
+        if held is None or held[1] < datetime.now(UTC):
+            return None
+        return held[0]
 
     def web_app(self) -> web.Application:
         application = web.Application(middlewares=[self.authorize])
@@ -134,6 +159,40 @@ class Api:
         return begin.astimezone(UTC), finish.astimezone(UTC)
 
     # -- routes ------------------------------------------------------------------------
+
+    @route("GET", "/", "the station head's page (the sign-in form until signed in)")
+    async def page(self, request: web.Request) -> web.Response:
+        csrf = self.session(request)
+        station = self.app.config.station.name
+        if csrf is None:
+            return _html("signin.html", station=station, error="")
+        return _html("dashboard.html", station=station, csrf=csrf)
+
+    @route("POST", "/login", "sign in with the token: a session cookie")
+    async def login(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        token = str(form.get("token", ""))
+        if not hmac.compare_digest(token.encode(), self.token.encode()):
+            station = self.app.config.station.name
+            return _html("signin.html", station=station, error="口令不对，请重新输入。", status=401)
+        session = secrets.token_urlsafe(32)
+        expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
+        self.sessions = {k: v for k, v in self.sessions.items() if v[1] > datetime.now(UTC)}
+        self.sessions[session] = (secrets.token_urlsafe(32), expires)
+        response = web.HTTPSeeOther("/")
+        response.set_cookie(
+            COOKIE,
+            session,
+            httponly=True,
+            samesite="Strict",
+            max_age=SESSION_HOURS * 3600,
+            path="/",
+        )
+        raise response
+
+    @route("GET", "/api/dashboard", "what the page shows: the queue, today, outages, 30 days")
+    async def dashboard(self, request: web.Request) -> web.Response:
+        return web.json_response(dashboard(self.app))
 
     @route("GET", "/healthz", "is the bot up: gateway, database, KB, outbox, last message")
     async def healthz(self, request: web.Request) -> web.Response:
@@ -340,6 +399,151 @@ class Api:
     @route("GET", "/api/openapi.json", "this description")
     async def openapi(self, request: web.Request) -> web.Response:
         return web.json_response(openapi_spec())
+
+
+def _html(name: str, status: int = 200, **words: str) -> web.Response:
+    text = (WEB / name).read_text(encoding="utf-8")
+    for key, value in words.items():
+        text = text.replace("{{" + key + "}}", _escape(value))
+    return web.Response(text=text, content_type="text/html", status=status)
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def dashboard(app: App) -> dict[str, Any]:
+    """The page's data: the open queue (late and urgent first), today's reports, outages,
+    and the last 30 days: arrival minutes per day against the promise, reports per
+    community, complaints per day, and the station's figures."""
+    from zoneinfo import ZoneInfo
+
+    from handlers.common import FAULT_WORDS, ticket_address, ticket_state, worker_label
+    from handlers.dispatch import first_things_first
+    from handlers.outages import WHAT, _when, where
+
+    ctx = app.context("api")
+    config, now = app.config, app.clock.now()
+    zone = ZoneInfo(config.bot.timezone)
+    local_now = now.astimezone(zone)
+    queue = []
+    leads = [t for t in ctx.store.open_tickets() if t.incident_id is None]
+    for t in first_things_first(leads, ctx):
+        late = t.due_at is not None and t.due_at < now and t.state != "arrived"
+        queue.append(
+            {
+                "id": t.id,
+                "address": ticket_address(t, config),
+                "fault": FAULT_WORDS.get(t.fault_type or "other", ""),
+                "state": ticket_state(t, config),
+                "due": t.due_at.astimezone(zone).strftime("%m-%d %H:%M") if t.due_at else "—",
+                "worker": worker_label(config, t.worker_id) if t.worker_id else "未派",
+                "late": late,
+                "urgent": bool(t.urgent or t.fault_type == "hazard"),
+            }
+        )
+    queue.sort(key=lambda q: (not q["late"], not q["urgent"]))
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    today = []
+    for row in ctx.store.sql.all(
+        "select id from tickets where created_at >= ? and incident_id is null order by id",
+        [midnight.isoformat()],
+    ):
+        t = ctx.store.ticket(row["id"])
+        if t is not None:
+            reports = 1 + len(ctx.store.members(t.id))
+            today.append(
+                {
+                    "id": t.id,
+                    "address": ticket_address(t, config),
+                    "state": ticket_state(t, config),
+                    "reports": reports,
+                }
+            )
+    outages = [
+        {
+            "id": o.id,
+            "what": WHAT[o.kind],
+            "where": where(o),
+            "when": _when(o.start_at, o.end_at, config),
+        }
+        for o in ctx.store.outages()
+    ]
+    start = (local_now - timedelta(days=29)).replace(hour=0, minute=0, second=0, microsecond=0)
+    arrivals = _arrivals_per_day(ctx.store.sql, start.astimezone(UTC), zone)
+    communities = [
+        {"label": r["community"], "value": r["n"]}
+        for r in ctx.store.sql.all(
+            "select community, count(*) as n from tickets where created_at >= ? "
+            "and community is not null group by community order by n desc",
+            [start.astimezone(UTC).isoformat()],
+        )
+    ]
+    complaints: dict[str, int] = {}
+    for r in ctx.store.sql.all(
+        "select at from complaints where at >= ?", [start.astimezone(UTC).isoformat()]
+    ):
+        day = datetime.fromisoformat(r["at"]).astimezone(zone).strftime("%m-%d")
+        complaints[day] = complaints.get(day, 0) + 1
+    station = next(
+        (
+            f
+            for f in figures(ctx.store.sql, config, start.astimezone(UTC), now)
+            if f.by == "station"
+        ),
+        None,
+    )
+    shown = []
+    if station is not None:
+        share = station.arrived_in_time
+        shown = [
+            ("报修 / 事件", f"{station.reports} / {station.incidents}"),
+            (
+                "到场中位 / 90%",
+                f"{station.arrive_median or '—'} / {station.arrive_p90 or '—'} 分钟",
+            ),
+            ("按时到场", f"{share:.0%}" if share is not None else "—"),
+            ("复电中位", f"{station.restore_median or '—'} 分钟"),
+            ("返修率", f"{station.reopen_rate:.0%}" if station.reopen_rate is not None else "—"),
+            ("评价", f"{station.rating or '—'}（{station.ratings} 条）"),
+            ("投诉", str(station.complaints)),
+        ]
+    promise = config.service.arrival_minutes
+    return {
+        "now": local_now.strftime("%Y-%m-%d %H:%M"),
+        "queue": queue,
+        "today": today,
+        "outages": outages,
+        "arrivals": arrivals,
+        "arrival_promise": min(promise.values()) if promise else None,
+        "communities": communities,
+        "complaints": [{"label": k, "value": v} for k, v in sorted(complaints.items())],
+        "figures": shown,
+    }
+
+
+def _arrivals_per_day(sql: Any, start: datetime, zone: Any) -> list[dict[str, Any]]:
+    """The median minutes from first report to arrival, per day with arrivals."""
+    from bot.stats import percentile
+
+    per_day: dict[str, list[float]] = {}
+    for r in sql.all(
+        "select t.first_reported_at as began, min(e.at) as arrived from tickets t "
+        "join ticket_events e on e.ticket_id = t.id and e.action = 'arrived' "
+        "where coalesce(t.first_reported_at, t.created_at) >= ? group by t.id",
+        [start.isoformat()],
+    ):
+        if not r["began"]:
+            continue
+        began = datetime.fromisoformat(r["began"])
+        minutes = (datetime.fromisoformat(r["arrived"]) - began).total_seconds() / 60
+        per_day.setdefault(began.astimezone(zone).strftime("%m-%d"), []).append(minutes)
+    return [
+        {"label": day, "value": round(percentile(values, 0.5) or 0)}
+        for day, values in sorted(per_day.items())
+    ]
 
 
 def _number(request: web.Request) -> int:

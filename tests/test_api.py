@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.api import ROUTES, Api, start_api
+from bot.api import OPEN_PATHS, ROUTES, Api, start_api
 from tests.conftest import GROUP, LI, WANG, to_group, to_person
 
 TOKEN = "s3cret-token"
@@ -35,7 +35,7 @@ async def test_healthz_is_open_and_says_what_runs(client):
 )
 async def test_every_other_route_needs_the_token(client, headers):
     for method, path, _, _ in ROUTES:
-        if path == "/healthz":
+        if path in OPEN_PATHS:
             continue
         r = await client.request(method, path.replace("{id}", "1"), headers=headers)
         assert r.status == 401, (method, path)
@@ -157,3 +157,36 @@ async def test_the_api_serves_on_loopback_with_a_token(bot):
                 assert r.status == 200
     finally:
         await runner.cleanup()
+
+
+async def test_the_page_signs_in_once_with_a_cookie_and_changes_need_csrf(bot, client):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    page = await (await client.get("/")).text()
+    assert "管理员登录" in page and "未完成的工单" not in page
+    r = await client.post("/login", data={"token": "wrong"}, allow_redirects=False)
+    assert r.status == 401
+    r = await client.post("/login", data={"token": TOKEN}, allow_redirects=False)
+    assert r.status == 303
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    page = await (await client.get("/")).text()
+    assert "未完成的工单" in page and "cdn" not in page.lower() and "http" not in page.split("<script>")[1]
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    data = await (await client.get("/api/dashboard")).json()  # the cookie is enough to read
+    assert data["queue"][0]["id"] == 1
+    r = await client.post("/api/tickets/1/assign", json={"worker": "王强"})
+    assert r.status == 403  # a change from the page needs the CSRF token
+    r = await client.post(
+        "/api/tickets/1/assign", json={"worker": "王强"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert r.status == 200
+
+
+async def test_the_queue_puts_late_and_urgent_first(bot, client):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    bot.clock.advance(timedelta(minutes=50))  # ticket 1 is now late
+    await bot.say("9栋2单元101家里跳闸了", sender="r2", group=GROUP)
+    await bot.say("5栋门口电线掉地上了", sender="r3", group=GROUP)
+    data = await (await client.get("/api/dashboard", headers=AUTH)).json()
+    assert [q["id"] for q in data["queue"]][:2] == [1, 3]
+    assert data["queue"][0]["late"] and data["queue"][1]["urgent"]
