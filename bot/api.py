@@ -56,6 +56,10 @@ class AssignBody(BaseModel):
     worker: str = Field(min_length=1, description="a worker's name, 王师傅, or id")
 
 
+class MergeBody(BaseModel):
+    other: int = Field(ge=1, description="the ticket that joins this one")
+
+
 class OutageBody(BaseModel):
     communities: list[str] = Field(min_length=1)
     places: str = ""
@@ -288,6 +292,62 @@ class Api:
             if ticket.worker_id != worker.id:
                 ticket = await reassign(ticket, worker, ctx, "api", "admin")
             return 200, {"id": ticket.id, "worker_id": ticket.worker_id, "state": ticket.state}
+
+        status, result = await self.app.act(job, cause="api")
+        return web.json_response(result, status=status)
+
+    @route("GET", "/api/incidents", "open incidents: each lead ticket with its reports")
+    async def incidents(self, request: web.Request) -> web.Response:
+        store = self.app.store
+        leads = [t for t in store.open_tickets() if t.incident_id is None]  # type: ignore[union-attr]
+        return web.json_response(
+            [
+                {
+                    **t.model_dump(mode="json"),
+                    "reports": [t.id, *[m.id for m in store.members(t.id)]],
+                }  # type: ignore[union-attr]
+                for t in leads
+            ]
+        )
+
+    @route("POST", "/api/tickets/{id}/merge", "merge another ticket into this one", MergeBody)
+    async def merge(self, request: web.Request) -> web.Response:
+        from handlers.repairs import merge
+        from handlers.tickets import lead_of
+
+        number = _number(request)
+        body = await self.body(request, MergeBody)
+
+        async def job(ctx: Context) -> tuple[int, dict[str, Any]]:
+            into, other = ctx.store.ticket(number), ctx.store.ticket(body.other)
+            if into is None or other is None:
+                return 404, {"error": "no such ticket"}
+            into, other = lead_of(into, ctx), lead_of(other, ctx)
+            if not into.is_open or not other.is_open:
+                return 409, {"error": "a closed ticket cannot be merged"}
+            if into.id == other.id:
+                return 409, {"error": "the same incident"}
+            into = await merge(into, other, ctx, "api")
+            members = [m.id for m in ctx.store.members(into.id)]
+            return 200, {"id": into.id, "reports": [into.id, *members]}
+
+        status, result = await self.app.act(job, cause="api")
+        return web.json_response(result, status=status)
+
+    @route("POST", "/api/tickets/{id}/split", "take a report out of its incident")
+    async def split(self, request: web.Request) -> web.Response:
+        from handlers.repairs import split
+
+        number = _number(request)
+
+        async def job(ctx: Context) -> tuple[int, dict[str, Any]]:
+            ticket = ctx.store.ticket(number)
+            if ticket is None:
+                return 404, {"error": "no such ticket"}
+            if ticket.incident_id is None:
+                return 409, {"error": "not part of another incident"}
+            ticket = await split(ticket, ctx, "api")
+            return 200, {"id": ticket.id, "state": ticket.state, "worker_id": ticket.worker_id}
 
         status, result = await self.app.act(job, cause="api")
         return web.json_response(result, status=status)

@@ -170,7 +170,11 @@ async def test_the_page_signs_in_once_with_a_cookie_and_changes_need_csrf(bot, c
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     page = await (await client.get("/")).text()
-    assert "未完成的工单" in page and "cdn" not in page.lower() and "http" not in page.split("<script>")[1]
+    assert (
+        "未完成的工单" in page
+        and "cdn" not in page.lower()
+        and "http" not in page.split("<script>")[1]
+    )
     csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
     data = await (await client.get("/api/dashboard")).json()  # the cookie is enough to read
     assert data["queue"][0]["id"] == 1
@@ -190,3 +194,18 @@ async def test_the_queue_puts_late_and_urgent_first(bot, client):
     data = await (await client.get("/api/dashboard", headers=AUTH)).json()
     assert [q["id"] for q in data["queue"]][:2] == [1, 3]
     assert data["queue"][0]["late"] and data["queue"][1]["urgent"]
+
+
+async def test_incidents_merge_and_split_over_http(bot, client):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    await bot.say("12栋1单元101停电了", sender="r2", group=GROUP)
+    incidents = await (await client.get("/api/incidents", headers=AUTH)).json()
+    assert [i["id"] for i in incidents] == [1, 2]
+    r = await client.post("/api/tickets/1/merge", json={"other": 2}, headers=AUTH)
+    assert r.status == 200 and (await r.json())["reports"] == [1, 2]
+    assert [i["id"] for i in await (await client.get("/api/incidents", headers=AUTH)).json()] == [1]
+    r = await client.post("/api/tickets/1/merge", json={"other": "x"}, headers=AUTH)
+    assert r.status == 400 and (await r.json())["field"] == "other"
+    assert (await client.post("/api/tickets/1/split", headers=AUTH)).status == 409
+    r = await client.post("/api/tickets/2/split", headers=AUTH)
+    assert r.status == 200 and (await r.json())["state"] in ("assigned", "open")
