@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from bot.app import App
 from bot.router import Context
@@ -57,7 +57,7 @@ class AssignBody(BaseModel):
 
 
 class MergeBody(BaseModel):
-    other: int = Field(ge=1, description="the ticket that joins this one")
+    other: int = Field(ge=1, lt=10**9, description="the ticket that joins this one")
 
 
 class OutageBody(BaseModel):
@@ -68,6 +68,13 @@ class OutageBody(BaseModel):
     reason: str = Field(min_length=1)
     contact: str = ""
     despite_warnings: bool = Field(False, description="post even under 7 days ahead")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _sane_year(cls, when: datetime) -> datetime:
+        if not 2000 <= when.year <= 2100:
+            raise ValueError("a time between the years 2000 and 2100")
+        return when
 
 
 ROUTES: list[tuple[str, str, str, type[BaseModel] | None]] = []  # method, path, what, body
@@ -152,15 +159,21 @@ class Api:
             end = request.query.get("to")
             begin = datetime.fromisoformat(start) if start else now - timedelta(days=days)
             finish = datetime.fromisoformat(end) if end else now + timedelta(seconds=1)
-        except ValueError as e:
+            zone = self._zone()
+            begin = begin if begin.tzinfo else begin.replace(tzinfo=zone)
+            finish = finish if finish.tzinfo else finish.replace(tzinfo=zone)
+            begin, finish = begin.astimezone(UTC), finish.astimezone(UTC)
+        except (ValueError, OverflowError) as e:
             raise web.HTTPBadRequest(
                 text=web.json_response({"error": f"from/to: {e}", "field": "from"}).text,
                 content_type="application/json",
             ) from None
-        zone = self._zone()
-        begin = begin if begin.tzinfo else begin.replace(tzinfo=zone)
-        finish = finish if finish.tzinfo else finish.replace(tzinfo=zone)
-        return begin.astimezone(UTC), finish.astimezone(UTC)
+        if finish <= begin:
+            raise web.HTTPBadRequest(
+                text=web.json_response({"error": "to must be after from", "field": "to"}).text,
+                content_type="application/json",
+            )
+        return begin, finish
 
     # -- routes ------------------------------------------------------------------------
 
@@ -344,7 +357,7 @@ class Api:
             ticket = ctx.store.ticket(number)
             if ticket is None:
                 return 404, {"error": "no such ticket"}
-            if ticket.incident_id is None:
+            if ticket.incident_id is None or ticket.state != "joined":
                 return 409, {"error": "not part of another incident"}
             ticket = await split(ticket, ctx, "api")
             return 200, {"id": ticket.id, "state": ticket.state, "worker_id": ticket.worker_id}
@@ -606,20 +619,31 @@ def _arrivals_per_day(sql: Any, start: datetime, zone: Any) -> list[dict[str, An
     ]
 
 
+MAX_ID = 10**9
+
+
 def _number(request: web.Request) -> int:
     raw = request.match_info["id"]
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < MAX_ID:
         raise web.HTTPBadRequest(
             text='{"error": "id: a number", "field": "id"}', content_type="application/json"
         )
     return int(raw)
 
 
+def _cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a resident's name or words starting with = + - @
+    (or a tab or return) would run as a formula; a quote in front keeps it text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict[str, Any]], fields: list[str], name: str) -> web.Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return web.Response(
         body=("\ufeff" + out.getvalue()).encode("utf-8"),  # a BOM: Excel reads it as UTF-8
         content_type="text/csv",
@@ -628,11 +652,41 @@ def _csv(rows: list[dict[str, Any]], fields: list[str], name: str) -> web.Respon
     )
 
 
+QUERY = {
+    "/api/tickets": ("state", "community", "team", "worker", "urgent", "from", "to"),
+    "/api/tickets.csv": ("state", "community", "team", "worker", "urgent", "from", "to"),
+    "/api/stats": ("from", "to"),
+    "/api/stats.csv": ("from", "to"),
+}
+
+
 def openapi_spec() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for method, path, what, body in ROUTES:
         op: dict[str, Any] = {"summary": what, "responses": {"200": {"description": "ok"}}}
-        if path != "/healthz":
+        if path == "/login":
+            op["requestBody"] = {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"token": {"type": "string"}}}
+                    }
+                }
+            }
+            op["responses"] = {
+                "303": {"description": "signed in: to /"},
+                "401": {"description": "wrong token"},
+            }
+        if path == "/api/outages" and method == "POST":
+            op["responses"] = {
+                "201": {"description": "announced"},
+                "409": {"description": "a warning (under 7 days): set despite_warnings"},
+            }
+        if path in QUERY:
+            op["parameters"] = [
+                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+                for name in QUERY[path]
+            ]
+        if path not in OPEN_PATHS:
             op["security"] = [{"bearer": []}]
             op["responses"]["401"] = {"description": "no or wrong token"}
         if body is not None:
@@ -645,6 +699,7 @@ def openapi_spec() -> dict[str, Any]:
             op["parameters"] = [
                 {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ]
+            op["responses"]["404"] = {"description": "no such id"}
         paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.1.0",

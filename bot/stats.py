@@ -13,9 +13,10 @@ Plain SQL reads and arithmetic; used by the admin API, the CSV export, 统计 an
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.config import Config
@@ -56,12 +57,26 @@ class Figures:
 
 
 def percentile(values: list[float], share: float) -> float | None:
-    """The nearest-rank percentile (0.5: the median), None of nothing."""
+    """The median for 0.5 (the mean of the middle two of an even count), else the
+    nearest-rank percentile; None of nothing."""
     if not values:
         return None
     ordered = sorted(values)
+    if share == 0.5:
+        return round(statistics.median(ordered), 1)
     rank = max(1, math.ceil(share * len(ordered)))
     return ordered[rank - 1]
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _promised(t: Any, began: str, config: Config) -> datetime | None:
+    """The arrival first promised: the first report plus the promise for its place (a later
+    apology's new time, or a reopen's, does not move it)."""
+    minutes = t["arrival_minutes"] or config.service.arrival_for(config.community(t["community"]))
+    return _at(began) + timedelta(minutes=minutes) if minutes else None
 
 
 def _minutes(start: str | None, end: str | None) -> float | None:
@@ -94,6 +109,13 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
             if e["action"] == "reopened":
                 reopened.add(e["ticket_id"])
     table: dict[tuple[str, str], Figures] = {}
+    # An incident's clock starts at its first report, whichever ticket leads it now.
+    began_at: dict[int, str] = {}
+    for t in rows:
+        lead_id = t["incident_id"] or t["id"]
+        first = t["first_reported_at"] or t["created_at"]
+        if lead_id not in began_at or first < began_at[lead_id]:
+            began_at[lead_id] = first
 
     def rows_for(t: Any) -> list[Figures]:
         keys = [("station", STATION)]
@@ -108,10 +130,13 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
     for t in rows:
         targets = rows_for(t)
         lead = t["incident_id"] is None and t["state"] != "joined"
-        began = t["first_reported_at"] or t["created_at"]
+        began = began_at.get(t["id"]) or t["first_reported_at"] or t["created_at"]
         events = firsts.get(t["id"], {})
+        promise = _promised(t, began, config)
         for f in targets:
             f.reports += 1
+            if t["rating"]:  # every reporter's rating, joined reports' too
+                f._rated.append(int(t["rating"]))
             if not lead:
                 continue
             f.incidents += 1
@@ -123,15 +148,13 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
                 minutes = _minutes(began, events.get(action))
                 if minutes is not None:
                     f._times[name].append(minutes)
-            if events.get("arrived") and t["due_at"]:
-                f._in_time["arrive"].append(events["arrived"] <= t["due_at"])
+            if events.get("arrived") and promise is not None:
+                f._in_time["arrive"].append(_at(events["arrived"]) <= promise)
             if events.get("done") and t["restore_due_at"]:
-                f._in_time["restore"].append(events["done"] <= t["restore_due_at"])
+                f._in_time["restore"].append(_at(events["done"]) <= _at(t["restore_due_at"]))
             if events.get("done"):
                 f._done += 1
                 f._reopened += t["id"] in reopened
-            if t["rating"]:
-                f._rated.append(int(t["rating"]))
     _complaints(sql, config, start, end, table)
     for f in table.values():
         _finish(f, config)

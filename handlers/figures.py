@@ -76,7 +76,11 @@ def daily(ctx: Context) -> str:
     day = start.astimezone(ZoneInfo(ctx.config.bot.timezone))
     asked = questions(ctx.store.sql, start, end)
     open_tickets = [t for t in ctx.store.open_tickets() if t.incident_id is None]
-    late = [t for t in open_tickets if t.due_at is not None and t.due_at < ctx.now()]
+    late = [
+        t
+        for t in open_tickets
+        if t.due_at is not None and t.due_at < ctx.now() and t.state not in ("arrived", "done")
+    ]
     return DAILY.format(
         day=f"{day.month}月{day.day}日",
         period=_period("昨天", _station(ctx, start, end)),

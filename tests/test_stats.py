@@ -9,9 +9,10 @@ from bot.stats import STATION, figures, percentile
 from tests.conftest import ADMIN, GROUP, LI, WANG
 
 
-def test_percentiles_are_nearest_rank():
+def test_the_median_is_the_middle_and_the_p90_nearest_rank():
     assert percentile([], 0.5) is None
-    assert percentile([5, 20], 0.5) == 5 and percentile([5, 20], 0.9) == 20
+    assert percentile([5, 20], 0.5) == 12.5 and percentile([5, 20], 0.9) == 20
+    assert percentile([5, 20, 7], 0.5) == 7
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
 
 
@@ -49,9 +50,9 @@ async def test_figures_for_two_repairs_with_known_times(bot):
     }
     station = rows[("station", STATION)]
     assert (station.reports, station.incidents) == (2, 2)
-    assert (station.accept_median, station.accept_p90) == (5.0, 20.0)
-    assert (station.arrive_median, station.arrive_p90) == (30.0, 70.0)
-    assert (station.restore_median, station.restore_p90) == (60.0, 110.0)
+    assert (station.accept_median, station.accept_p90) == (12.5, 20.0)
+    assert (station.arrive_median, station.arrive_p90) == (50.0, 70.0)
+    assert (station.restore_median, station.restore_p90) == (85.0, 110.0)
     assert station.arrived_in_time == 0.5 and station.restored_in_time == 1.0
     assert station.reopen_rate == 0.0 and (station.rating, station.ratings) == (5.0, 1)
     community = rows[("community", "幸福花园")]
