@@ -165,15 +165,31 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
 def _complaints(
     sql: Sql, config: Config, start: datetime, end: datetime, table: dict[tuple[str, str], Figures]
 ) -> None:
+    """Each complaint counts for the station, and for the community, team and worker of the
+    complainer's latest ticket (or, with none, the community of the group it was made in)."""
     for c in sql.all(
-        "select conversation from complaints where at >= ? and at < ?",
+        "select conversation, sender_id from complaints where at >= ? and at < ?",
         [start.isoformat(), end.isoformat()],
     ):
         keys = [("station", STATION)]
+        ticket = sql.one(
+            "select community, team, worker_id from tickets where reporter_id = ? "
+            "order by id desc limit 1",
+            [c["sender_id"]],
+        )
         label = c["conversation"] or ""  # group:<topic> or dm:<id> (Conversation.label)
         group = config.group(label.removeprefix("group:")) if label.startswith("group:") else None
-        if group is not None and group.community:
-            keys.append(("community", group.community))
+        community = (ticket["community"] if ticket else None) or (
+            group.community if group else None
+        )
+        if community:
+            keys.append(("community", community))
+        known = config.community(community)
+        team = (ticket["team"] if ticket else None) or (known.team if known else None)
+        if team:
+            keys.append(("team", team))
+        if ticket and ticket["worker_id"]:
+            keys.append(("worker", ticket["worker_id"]))
         for key in keys:
             table.setdefault(key, Figures(*key)).complaints += 1
 

@@ -181,3 +181,10 @@ async def test_11_openapi_says_what_the_routes_do(client):
     assert "409" in spec["paths"]["/api/outages"]["post"]["responses"]
     names = {p["name"] for p in spec["paths"]["/api/tickets"]["get"].get("parameters", [])}
     assert {"state", "from", "to"} <= names
+
+
+# 9 -------------------------------------------------------------------------------------
+async def test_9_a_residents_private_complaint_counts_for_their_community(bot):
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    await bot.say("投诉 师傅来得太慢了", sender="r1")  # privately
+    assert rows(bot)[("community", "幸福花园")].complaints == 1  # today: no community row
