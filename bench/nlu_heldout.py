@@ -64,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"{platform.node()} {platform.machine()} python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d %H:%M')}")  # fmt: skip
-    run(args.set or sorted((ROOT / "bench" / "heldout").glob("*.jsonl")), args.errors)
+    run(args.set or sorted((ROOT / "bench" / "heldout").glob("test-*.jsonl")), args.errors)
     if args.dev and DEV.exists():
         run([DEV], args.errors)
 

@@ -172,7 +172,10 @@ async def test_a_fault_with_no_word_of_power_is_referred_not_ticketed(bot, text,
     assert bot.store.db["tickets"].count == 0 and who in to_group(sent, GROUP)[0].text
 
 
-@pytest.mark.parametrize("text", ["2栋燃气管好像漏了", "楼下一股煤气味好大", "屋企啲石油气味好重"])
+@pytest.mark.parametrize(
+    "text",
+    ["2栋燃气管好像漏了", "楼下一股煤气味好大", "屋企啲石油气味好重", "液化气瓶接口好似泄咗"],
+)
 async def test_a_gas_smell_comes_before_any_reading_as_a_power_fault(bot, text):
     sent = await bot.say(text, sender="r1", group=GROUP)
     assert bot.store.db["tickets"].count == 0
