@@ -270,3 +270,18 @@ async def test_settings_that_do_not_match_the_real_server_are_named_at_start(
         await gateway.stop()
     assert "stop" not in server.calls()
     assert not [e for e in server.events if "logout" in e]
+
+
+async def test_an_outage_notice_reaches_the_room_found_by_its_topic(
+    server: RealServer, bot: App
+) -> None:
+    """A notice names its group by topic only: the bot finds the room on the real server
+    (RoomList, RoomPayload) before any message from that room has been seen."""
+    server.say("停电通知 幸福花园 1-5栋 12月28日 08:00-12:00 线路检修", "wxid_admin", room=False)
+    await server.until(lambda e: "sent" in e and "确认发布" in e["sent"]["text"])
+    server.say("确认", "wxid_admin", room=False)
+    await server.until(
+        lambda e: "sent" in e and e["sent"]["to"] == ROOM and "【停电通知】" in e["sent"]["text"]
+    )
+    assert "roomList" in server.calls()
+    await server.until(lambda e: "sent" in e and "已发布停电通知" in e["sent"]["text"])
