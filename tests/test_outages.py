@@ -592,3 +592,10 @@ async def test_restoring_an_outage_before_it_starts_is_not_announced_as_restored
     await post(bot)  # 12月12日
     sent = await bot.say("复电 1", sender=ADMIN)
     assert not any(o.text.startswith("【恢复供电】") for o in to_group(sent, GROUP))
+
+
+@pytest.mark.parametrize("text", ["什么时候停电", "哪天停电啊"])
+async def test_asking_when_the_outage_is_is_an_outage_question(bot, text):
+    await post(bot)
+    [reply] = await bot.say(text, sender="r1", group=GROUP)
+    assert "12月12日" in reply.text and bot.store.db["tickets"].count == 0
