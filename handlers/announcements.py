@@ -36,6 +36,7 @@ LIST = "已安排的公告 {n} 条：\n{lines}"
 LINE = "#{id} {when}｜{groups}｜{text}"
 LIST_NONE = "目前没有安排的公告。"
 CANCELLED = "已取消公告 #{id}。"
+MISSED = "公告 #{id}（原定{when}）因机器人停机没有按时发出，已不再发送；需要的话请重新安排。"
 NO_SUCH = "没有找到公告 #{id}（或已经发完、取消）。"
 USAGE = "请这样写：公告 全部 每月5日 09:00 本月电费已出账，请按时缴费。"
 NO_GROUPS = "没看出发到哪些群：写「全部」，或小区、村的名字。" + USAGE
@@ -190,22 +191,30 @@ async def send(timer: Timer, ctx: Context) -> None:
     row = ctx.store.sql.one("select * from announcements where id = ?", [int(timer.ref)])
     if row is None or row["state"] != "active":
         return
-    if ctx.now() - timer.due_at <= STALE:  # else the bot was down: not a day late
+    stale = ctx.now() - timer.due_at > STALE  # the bot was down: not a day late
+    if not stale:
         for topic in json.loads(row["groups"]):
             await ctx.tell(Conversation.group(topic), row["text"], priority=LOW)
+    elif not row["repeat"]:  # a one-off missed: its author decides, it is not "sent"
+        when = _when_words("", timer.due_at, ctx)
+        await ctx.tell_person(row["created_by"], MISSED.format(id=row["id"], when=when))
+        ctx.store.sql.run("update announcements set state = 'missed' where id = ?", [row["id"]])
+        return
     zone = ZoneInfo(ctx.config.bot.timezone)
     nxt = None
     if row["repeat"]:
         due = timer.due_at.astimezone(zone)
         after = max(due, ctx.now().astimezone(zone))  # the next one to come, none replayed
         nxt = _next(row["repeat"], None, due.timetz().replace(tzinfo=None), after)
+    sent = 0 if stale else 1
     if nxt is None:
         ctx.store.sql.run(
-            "update announcements set state = 'done', sent = sent + 1 where id = ?", [row["id"]]
+            "update announcements set state = 'done', sent = sent + ? where id = ?",
+            [sent, row["id"]],
         )
         return
     ctx.store.sql.run(
-        "update announcements set next_at = ?, sent = sent + 1 where id = ?",
+        f"update announcements set next_at = ?, sent = sent + {sent} where id = ?",
         [nxt.astimezone(ctx.now().tzinfo).isoformat(), row["id"]],
     )
     ctx.store.add_timer("announcement", row["id"], nxt)

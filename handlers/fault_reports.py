@@ -231,6 +231,12 @@ async def complete_address(msg: Incoming, ctx: Context) -> str | None:
     opened = ctx.store.ticket_for_message(pending.message.id)
     if opened is not None:
         return await amend_address(opened, address, msg, ctx)
+    if not first.urgent:  # the place given is inside an outage that is on: that outage
+        from handlers.outages import answer_for_place
+
+        known = answer_for_place(address, first.fault_type, pending.message, ctx)
+        if known is not None:
+            return known
     text = f"{pending.message.text}\n（补充）{msg.text}"
     return await open_report(pending.message, first, address, ctx, text, pending.created_at)
 

@@ -104,9 +104,10 @@ ASK_AHEAD = timedelta(days=30)  # a question with no day: outages this far ahead
 
 _UNIT = r"(?:栋|幢|座|号楼|组|队|村民小组)"
 _PLACES = re.compile(
-    rf"^(?:\d+\s*{_UNIT}?\s*[-~至到、,，]\s*)*\d+\s*{_UNIT}$|^全部$|^全村$|^全小区$"
+    rf"^第?(?:\d+\s*{_UNIT}?\s*[-~至到、,，]\s*)*\d+\s*{_UNIT}(?:\d+单元)?$|^全部$|^全村$|^全小区$"
 )
 _CONTACT = re.compile(r"^(?:联系人|联系电话|联系)[:：]?(.+)$")
+_WEEKDAY_NOTE = re.compile(r"[（(]?(?:周|星期|礼拜)[一二三四五六日天][）)]?")
 _EXPECTED = re.compile(r"预计(.+?)(?:恢复|来电|复电)")
 _REASON = re.compile(r"原因[:：]?\s*(.+)$")
 
@@ -165,6 +166,9 @@ def read_notice(text: str, now: datetime, config: Config) -> Plan | str:
     zone = ZoneInfo(config.bot.timezone)
     local = now.astimezone(zone)
     rest = " ".join(command_args(text, "停电通知") or [])
+    rest = _WEEKDAY_NOTE.sub("", rest)  # 12月12日（周六）, as the echo writes it
+    rest = re.sub(r"\s*([-~～—–至到])\s*(?=[0-9０-９])", r"\1", rest)  # 8:00 - 12:00
+    rest = re.sub(r"联系人\s+", "联系人", rest)  # 联系人 张工 138…
     communities = named_communities(rest, config)
     if not communities:
         known = "、".join(c.name for c in config.communities[:4])
@@ -182,7 +186,9 @@ def read_notice(text: str, now: datetime, config: Config) -> Plan | str:
             places.append(bare)
         elif m := _CONTACT.match(bare):
             contact = m.group(1)
-        elif when is not None and not reason:
+        elif contact and not reason and when is None:
+            contact = f"{contact} {bare}"  # 联系人 张工 13800000000
+        elif when is not None:
             days.append(when[0])
             times.append(when[1])
         else:
@@ -668,26 +674,33 @@ def _asker_communities(msg: Incoming, ctx: Context) -> list[str]:
     return list(group.communities) or [c.name for c in ctx.config.communities]
 
 
-def _covering_report(msg: Incoming, ctx: Context) -> Outage | None:
-    u = understand(msg, ctx)
-    if u.intent is not Intent.fault_report or u.urgent or says(msg, ctx, "GAS_SMELL"):
+def covering(
+    community: str | None, building: str | None, fault_type: FaultType | None, ctx: Context
+) -> Outage | None:
+    """The outage on now that covers a report of no power at this place, if any."""
+    if fault_type not in (FaultType.area_outage, FaultType.household_outage, None):
         return None
-    if u.fault_type not in (FaultType.area_outage, FaultType.household_outage, None):
-        return None
-    address = u.address
-    community = address.community if address else None
-    building = address.building if address else None
     return next(
         (o for o in ctx.store.outages() if _on_now(o, ctx) and covers(o, community, building)),
         None,
     )
 
 
-@router.message(lambda m, c: _covering_report(m, c) is not None)
-async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
-    """No power where an outage is on: the outage and its time, not a ticket."""
-    outage = _covering_report(msg, ctx)
-    assert outage is not None
+def _covering_report(msg: Incoming, ctx: Context) -> Outage | None:
+    u = understand(msg, ctx)
+    if u.intent is not Intent.fault_report or u.urgent or says(msg, ctx, "GAS_SMELL"):
+        return None
+    address = u.address
+    return covering(
+        address.community if address else None,
+        address.building if address else None,
+        u.fault_type,
+        ctx,
+    )
+
+
+def _known_words(outage: Outage, household: bool, asker: Incoming, ctx: Context) -> str:
+    """What a reporter hears from an outage that is on; counted against it."""
     ctx.store.count_outage_question(outage.id)
     late = outage.end_at <= ctx.now()
     words = KNOWN_NOW_LATE if late else KNOWN_NOW
@@ -696,13 +709,33 @@ async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
         reason=outage.reason,
         end=_clock(outage.end_at, ctx.now(), ctx.config),
     )
-    if understand(msg, ctx).fault_type is FaultType.household_outage:
-        # one home without power: asked again when power is back (handlers: told_restored)
+    if household:
+        # one home without power: asked again when power is back (told_restored)
         until = max(outage.end_at, ctx.now()) + timedelta(days=2)
-        asked = {"name": msg.sender.name, "group": msg.conversation.is_group}
-        ctx.store.offer(msg, f"after_outage:{outage.id}", asked, until)
+        asked = {"name": asker.sender.name, "group": asker.conversation.is_group}
+        ctx.store.offer(asker, f"after_outage:{outage.id}", asked, until)
         text += KNOWN_HOME
     return text
+
+
+def answer_for_place(
+    address: Any, fault_type: FaultType | None, asker: Incoming, ctx: Context
+) -> str | None:
+    """A report completed by its address (handlers.fault_reports): the outage's words if
+    the place is inside one that is on, else None."""
+    outage = covering(address.community, address.building, fault_type, ctx)
+    if outage is None:
+        return None
+    return _known_words(outage, fault_type is FaultType.household_outage, asker, ctx)
+
+
+@router.message(lambda m, c: _covering_report(m, c) is not None)
+async def answer_from_outage(msg: Incoming, ctx: Context) -> str:
+    """No power where an outage is on: the outage and its time, not a ticket."""
+    outage = _covering_report(msg, ctx)
+    assert outage is not None
+    household = understand(msg, ctx).fault_type is FaultType.household_outage
+    return _known_words(outage, household, msg, ctx)
 
 
 @router.message(lambda m, c: understand(m, c).intent is Intent.outage_query)
@@ -719,6 +752,7 @@ async def answer_outage_query(msg: Incoming, ctx: Context) -> str:
         if o.start_at < span.end
         and o.end_at > span.start
         and (not communities or set(o.communities) & set(communities))
+        and (o.kind == "planned" or _on_now(o, ctx))
     ]
     day_words = _day_words(day, local.date()) if day else ""
     place = "、".join(communities) if communities and len(communities) <= 2 else ""

@@ -122,7 +122,19 @@ async def say_welcome(msg: Incoming, ctx: Context) -> str | None:
     return WELCOME if _to_bot(msg) else None
 
 
-@router.message(lambda m, c: _to_bot(m) and not _BOT_WORDS.match(m.text) and only(m, c, None))
+def _acknowledges(msg: Incoming, ctx: Context) -> bool:
+    """好的 / 收到 said to the bot with nothing waiting on it (a 好的 after 请问是要报修吗
+    is a yes: handlers.fault_reports takes it)."""
+    if not _to_bot(msg) or _BOT_WORDS.match(msg.text):
+        return False
+    if ctx.store.pending_confirm(msg.conversation.id, msg.sender.id, ctx.now()) is not None:
+        return False
+    rules = ctx.services["understander"].rules
+    said = rules.words.pattern("POLITE").search(rules.normalize(msg.text))
+    return said is not None and only(msg, ctx, None)
+
+
+@router.message(_acknowledges)
 async def say_ok(msg: Incoming, ctx: Context) -> str:
     """好的 / 收到 / 明白了, said to the bot: nothing to do, nobody paged."""
     return OK
@@ -135,9 +147,10 @@ def clearly_not_ours(msg: Incoming, ctx: Context) -> bool:
     if not _to_bot(msg) or ctx.role is not Role.resident:
         return False
     u = understand(msg, ctx)
-    waiting = msg.conversation.is_group and ctx.store.pending_report(
-        msg.conversation.id, msg.sender.id
-    )
+    waiting = (
+        msg.conversation.is_group
+        and ctx.store.pending_report(msg.conversation.id, msg.sender.id) is not None
+    ) or ctx.store.pending_confirm(msg.conversation.id, msg.sender.id, ctx.now()) is not None
     return (
         u.intent is Intent.other
         and not u.about_power

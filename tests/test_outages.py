@@ -18,7 +18,17 @@ import pytest
 from bot.clock import ManualClock
 from handlers.nlu.dates import read_day, read_span
 from handlers.outages import Plan, check, make
-from tests.conftest import ADMIN, GROUP, LI, TOWN_GROUP, VILLAGE_GROUP, WANG, start_bot, to_group
+from tests.conftest import (
+    ADMIN,
+    GROUP,
+    LI,
+    TOWN_GROUP,
+    VILLAGE_GROUP,
+    WANG,
+    start_bot,
+    to_group,
+    to_person,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOTICE = "停电通知 幸福花园 1-5栋 12月12日 08:00-12:00 线路检修"
@@ -599,3 +609,78 @@ async def test_asking_when_the_outage_is_is_an_outage_question(bot, text):
     await post(bot)
     [reply] = await bot.say(text, sender="r1", group=GROUP)
     assert "12月12日" in reply.text and bot.store.db["tickets"].count == 0
+
+
+# -- found in the second review ----------------------------------------------------------
+
+
+async def test_reason_before_the_day_is_still_a_notice(bot):
+    [echo] = await bot.say("停电通知 幸福花园 1-5栋 线路检修 12月12日 08:00-12:00", sender=ADMIN)
+    assert "确认" in echo.text, echo.text
+
+
+async def test_day_with_weekday_as_the_echo_writes_it(bot):
+    [echo] = await bot.say(
+        "停电通知 幸福花园 1-5栋 12月12日（周六） 08:00-12:00 线路检修", sender=ADMIN
+    )
+    assert "确认" in echo.text, echo.text
+
+
+async def test_spaced_time_range(bot):
+    [echo] = await bot.say("停电通知 幸福花园 1-5栋 12月12日 8:00 - 12:00 线路检修", sender=ADMIN)
+    assert "确认" in echo.text, echo.text
+
+
+async def test_contact_with_space(bot):
+    [echo] = await bot.say(
+        "停电通知 幸福花园 1-5栋 12月12日 08:00-12:00 线路检修 联系人 张工 13800000000",
+        sender=ADMIN,
+    )
+    assert "因线路检修" in echo.text and "张工" in echo.text, echo.text
+    assert "因线路检修 张工" not in echo.text, echo.text
+
+
+async def test_partial_outage_household_asked_building_then_answered(bot):
+    await post(bot)
+    await move_to(bot, datetime(2026, 12, 12, 9, 0, tzinfo=ZONE))
+    asked = to_group(await bot.say("我家没电了", sender="r1", group=GROUP), GROUP)[-1]
+    assert "几栋" in asked.text
+    sent = await bot.say("3栋2单元501", sender="r1", group=GROUP)
+    texts = [o.text for o in sent]
+    assert bot.store.db["tickets"].count == 0, texts
+
+
+async def test_finished_fault_outage_not_told_as_ongoing(bot):
+    await bot.say("下班", sender=WANG)
+    await bot.say("5栋停电了", sender="r1", group=GROUP)
+    await bot.say("接单 1", sender=LI)
+    await bot.say("停电 1 预计18:00恢复 原因 10kV线路故障", sender=LI)
+    await bot.say("到达 1", sender=LI)
+    await bot.say("完成 1 换了保险", sender=LI)
+    await move_to(bot, datetime(2026, 12, 3, 11, 0, tzinfo=ZONE))
+    sent = await bot.say("今天停电吗", sender="r3", group=GROUP)
+    texts = [o.text for o in to_group(sent, GROUP)]
+    assert not any("抢修人员正在处理" in t for t in texts), texts
+
+
+async def test_one_off_announcement_missed_in_downtime_is_not_dropped_silently(
+    base_config, shared_services, db_path, clock
+):
+    from tests.conftest import start_bot
+
+    first = await start_bot(base_config, shared_services, db_path, clock)
+    await first.say("公告 全部 明天 09:00 明天下午营业厅暂停办公", sender=ADMIN)
+    await first.say("确认", sender=ADMIN)
+    await first.app.stop()
+    clock.advance(datetime(2026, 12, 4, 22, 0, tzinfo=ZONE) - clock.now())  # 13 h late
+    again = await start_bot(base_config, shared_services, db_path, clock)
+    try:
+        for _ in range(4):
+            clock.advance(timedelta(seconds=5))
+            await again.app.tick()
+        row = again.store.sql.one("select * from announcements where id = 1")
+        told_group = [o for o in to_group(again.gw.sent, GROUP) if "暂停办公" in o.text]
+        told_admin = to_person(again.gw.sent, ADMIN)
+        assert told_group or told_admin or row["sent"] == 0, (dict(row), told_admin)
+    finally:
+        await again.app.stop()

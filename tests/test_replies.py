@@ -15,8 +15,10 @@ import pytest
 
 from bot.config import Config, Worker
 from bot.messages import _INVISIBLE, Incoming, Kind, Outgoing, clean_text
+from handlers.fault_reports import ASK_REPORT
 from handlers.nlu.answers import MORE, SHORT_LIMIT, full_answer, short_answer
 from handlers.nlu.kb import check_kb, load_kb
+from handlers.smalltalk import OK
 from tests.conftest import (
     ADMIN,
     GROUP,
@@ -487,3 +489,25 @@ async def test_a_residents_bare_bot_word_with_nothing_waiting_gets_the_hello(bot
 async def test_an_acknowledgement_said_to_the_bot_pages_nobody(bot, text):
     sent = await bot.say(text, sender="r1", group=GROUP, mentioned=True)
     assert [o.text for o in sent] == ["好的，有需要随时找我。"]
+
+
+# -- a yes is a yes: 好的 / 嗯嗯 after 请问是要报修吗 ------------------------------------------
+
+VAGUE = "我家那个电闸好奇怪"
+
+
+async def test_private_haode_answers_ask_report(bot):
+    [ask] = to_person(await bot.say(VAGUE, sender="r1"), "r1")
+    assert ask.text == ASK_REPORT
+    sent = await bot.say("好的", sender="r1")  # in fault_reports.YES
+    texts = [o.text for o in to_person(sent, "r1")]
+    assert OK not in texts, texts
+    assert bot.store.open_tickets(), texts
+
+
+async def test_group_mention_en_answers_ask_report(bot):
+    [ask] = to_group(await bot.say(VAGUE, sender="r1", group=GROUP), GROUP)
+    assert ask.text == ASK_REPORT
+    sent = await bot.say("嗯嗯", sender="r1", group=GROUP, mentioned=True)
+    texts = [o.text for o in to_group(sent, GROUP)]
+    assert OK not in texts, texts
