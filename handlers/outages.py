@@ -291,13 +291,8 @@ def groups_of(communities: list[str], config: Config) -> list[str]:
 async def tell_groups(outage: Outage | Plan, text: str, ctx: Context) -> int:
     topics = groups_of(outage.communities, ctx.config)
     for topic in topics:
-        await ctx.tell(_group(topic), text, priority=NORMAL)
+        await ctx.tell(Conversation.group(topic), text, priority=NORMAL)
     return len(topics)
-
-
-def _group(topic_or_room: str) -> Conversation:
-    """A group by its topic (from the config) or its room id (from a message)."""
-    return Conversation.group(topic_or_room)
 
 
 # -- making and changing ---------------------------------------------------------------
@@ -397,7 +392,7 @@ async def told_restored(outage: Outage, ctx: Context) -> int:
     for chat_id, sender_id, asked in ctx.store.take_offers(f"after_outage:{outage.id}"):
         if asked.get("group"):
             mention = Mention(id=sender_id, name=asked.get("name", ""))
-            await ctx.tell(_group(chat_id), AFTER_RESTORE, mention)
+            await ctx.tell(Conversation.group(chat_id), AFTER_RESTORE, mention)
         else:
             await ctx.tell(Conversation.private(chat_id), AFTER_RESTORE)
     return n

@@ -21,7 +21,7 @@ import unicodedata
 
 from bot.messages import Incoming
 from bot.router import Context, Role, Router
-from handlers.commands import is_staff
+from handlers.commands import CONFIRM, MORE, is_staff
 from handlers.common import says, understand
 from handlers.faq import wants_details
 from handlers.nlu.models import FaultType, Intent
@@ -49,7 +49,10 @@ REFERRALS = {  # kb/words/smalltalk.txt list -> who handles it
 }
 
 
-_BOT_WORDS = re.compile(r"^\s*(确认|更多|详细|上班|下班)\s*[。!！]?\s*$")
+# The words that answer the bot (确认, 更多, 详细) or a worker's duty (上班, 下班).
+_BOT_WORDS = re.compile(
+    rf"^\s*({'|'.join((CONFIRM, MORE, '详细', '上班', '下班'))})\s*[。!！]?\s*$"
+)
 
 
 def _to_bot(msg: Incoming) -> bool:
