@@ -78,7 +78,7 @@ class App:
         self.gateway = gateway
         self.clock = clock or Clock()
         self.services = services
-        self.db_path = Path(db_path or config.storage.path)
+        self.db_path = db_path or config.storage.target()  # a file, or a postgresql:// URL
         self.dispatcher = Dispatcher(routers, default_chain(config.bot.rate_limit_per_minute))
         self.store: Store | None = None
         self.tick_seconds = tick_seconds
@@ -103,8 +103,9 @@ class App:
     # -- lifecycle -----------------------------------------------------------------------
 
     async def start(self, *, background: bool = True) -> None:
-        self.store = Store.open(self.db_path)
+        self.store = Store.open(self.db_path, self.config.station.id)
         self.store.sync_workers(self.config.workers)
+        self.store.release_claims()  # we serve the station now: nothing is anyone else's
         self.services["dispatcher"] = self.dispatcher
         self.gateway.attach(self)
         for loop, name in (
@@ -118,7 +119,8 @@ class App:
         await self.drain()
         if background:
             self._tasks.append(asyncio.create_task(self._tick_forever(), name="powerbot-ticker"))
-        log.info("started: %s, db %s", self.gateway.name, self.db_path)
+        log.info("started: station %s, %s, db %s", self.config.station.id, self.gateway.name,
+                 self.store.where)  # fmt: skip
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -227,9 +229,7 @@ class App:
             if arrived or fetched:
                 self.store.record_arrivals(arrived, fetched, self.clock.now())
                 self._settle_dropped(fetched)
-            batch = self.store.ready_messages(self.batch)
-            if batch:
-                await self._handle_batch(batch)
+            batch = await self._handle_batch()
         for msg in batch:
             future = self._handled.get(msg.id)
             if future is not None and not future.done():
@@ -248,9 +248,12 @@ class App:
             if msg is None or self.store.is_handled(message_id):
                 future.set_result(None)
 
-    async def _handle_batch(self, batch: list[Incoming]) -> None:
+    async def _handle_batch(self) -> list[Incoming]:
+        """The waiting messages, up to `batch`, handled in one transaction: read inside it,
+        so on PostgreSQL they stay this process's until it commits."""
         assert self.store is not None
         with self.store.atomic():  # one commit for the batch
+            batch = self.store.ready_messages(self.batch)
             for msg in batch:
                 ctx = self.context(cause=msg.id)
                 try:
@@ -260,6 +263,7 @@ class App:
                 except Exception:
                     log.exception("message %s could not be handled", msg.id)
                     self.store.mark_handled(msg.id, self.clock.now(), outcome="failed")
+        return batch
 
     async def tick(self) -> None:
         """Run every router's timed jobs (address wait, reminders), then send; once an
@@ -292,6 +296,8 @@ class App:
             job = jobs.get(timer.kind)
             try:
                 with ctx.store.atomic():
+                    if not self.store.claim_timer(timer.id):
+                        continue  # fired by another process of the station meanwhile
                     if job is None:
                         log.warning("no job for timer kind %r", timer.kind)
                     else:

@@ -70,7 +70,7 @@ config_option = click.option(
 @config_option
 @click.option("--script", type=click.File("r", encoding="utf-8"), help="read lines from a file")
 @click.option("--json", "as_json", is_flag=True, help="print each sent message as a JSON line")
-@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file (default: [storage] path)")
+@click.option("--db", help="SQLite file or postgresql:// URL (default: [storage])")
 @click.option("--verbose", is_flag=True, help="log every event to stderr")
 @click.option("--no-api", is_flag=True, help="do not serve the admin HTTP API")
 def chat(
@@ -152,18 +152,28 @@ def parse(config_path: str, source: TextIO) -> None:
         click.echo(json.dumps(out, ensure_ascii=False))
 
 
+def _open_store(config: Config):  # noqa: ANN202 - Store
+    """The config's store for its station, or exit status 2 saying why not."""
+    from bot.sql import StoreError
+    from bot.store import Store
+
+    try:
+        return Store.open(config.storage.target(), config.station.id)
+    except StoreError as e:
+        click.echo(f"数据库错误 / store error: {e}", err=True)
+        sys.exit(2)
+
+
 @cli.command()
 @config_option
 def migrate(config_path: str) -> None:
-    """Create or upgrade the SQLite file named in the config.
+    """Create or upgrade the store named in the config (the same as `powerbot db migrate`).
 
     Example: powerbot migrate --config config.toml
     """
-    from bot.store import Store
-
-    config = _load(config_path)
-    Store.open(Path(config.storage.path)).close()
-    click.echo(f"database ready: {config.storage.path}")
+    store = _open_store(_load(config_path))
+    click.echo(f"database ready: {store.where}")
+    store.close()
 
 
 @cli.group()
@@ -175,7 +185,7 @@ def _outage_store(config_path: str):  # noqa: ANN202 - (Config, Store)
     from bot.store import Store
 
     config = _load(config_path)
-    return config, Store.open(Path(config.storage.path))
+    return config, _open_store(config)
 
 
 def _iso(value: str, config: Config):  # noqa: ANN202 - datetime
@@ -348,44 +358,79 @@ def ask(question: str, kb_dir: str | None) -> None:
 @cli.command()
 @config_option
 @click.option("--no-api", is_flag=True, help="do not serve the admin HTTP API")
-def run(config_path: str, no_api: bool) -> None:
+@click.option(
+    "--standby",
+    is_flag=True,
+    help="wait while another process serves this station; take over when it stops",
+)
+def run(config_path: str, no_api: bool, standby: bool) -> None:
     """Serve real WeChat groups through a Wechaty puppet service.
 
     Example: WECHATY_PUPPET_SERVICE_TOKEN=... powerbot run --config config.toml
 
-    Runs until SIGINT or SIGTERM. Exit status 2: a bad config, a missing or refused
-    token, or a puppet service that cannot be reached at start.
+    One process serves a station (its lead lock); a second with --standby waits and
+    takes over within seconds of the first one's death. Runs until SIGINT or SIGTERM.
+    Exit status 2: a bad config, a missing or refused token, a puppet service that
+    cannot be reached at start, a store that cannot be opened, or (without --standby)
+    another process already serving the station. Exit status 3: the lead lock was lost.
     """
     from bot.gateways.wechaty import WechatyGateway  # imports the wechaty packages: only here
+    from bot.sql import StoreError
 
     config = _load(config_path)
     _logging(config.bot.log_level)
     try:
         gateway = WechatyGateway.from_config(config)
-        asyncio.run(_run(config, _services(config), gateway, api=not no_api))
+        kept = asyncio.run(_run(config, _services(config), gateway, api=not no_api, standby=standby))
     except GatewayError as e:
         click.echo(f"网关错误 / gateway error: {e}", err=True)
         sys.exit(2)
+    except StoreError as e:
+        click.echo(f"数据库错误 / store error: {e}", err=True)
+        sys.exit(2)
+    if not kept:
+        sys.exit(3)
 
 
-async def _run(config: Config, services: dict, gateway: Gateway, api: bool = True) -> None:
+async def _run(
+    config: Config, services: dict, gateway: Gateway, api: bool = True, standby: bool = False
+) -> bool:
+    """Serve until asked to stop (True) or until the lead lock is lost (False)."""
     import signal
 
     from bot.app import App
+    from bot.lead import Lead
 
-    app = App(config, gateway, services=services)
+    lead = Lead.of(config.storage.target(), config.station.id)
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stopping.set)
+    taking = asyncio.create_task(lead.take(wait=standby))
+    asked = asyncio.create_task(stopping.wait())
+    await asyncio.wait([taking, asked], return_when=asyncio.FIRST_COMPLETED)
+    if not taking.done():  # stopped while standing by
+        taking.cancel()
+        lead.release()
+        return True
+    asked.cancel()
+    taking.result()  # LeadTaken (a StoreError) when another serves the station
+    app = App(config, gateway, services=services)
     runner = None
     try:
         await app.start()
         runner = await _api(app, config, api)
-        await stopping.wait()
+        watching = asyncio.create_task(lead.watch())
+        asked = asyncio.create_task(stopping.wait())
+        await asyncio.wait([watching, asked], return_when=asyncio.FIRST_COMPLETED)
+        lost = watching.done()
+        for task in (watching, asked):
+            task.cancel()
+        return not lost
     finally:
         if runner is not None:
             await runner.cleanup()
         await app.stop()
+        lead.release()
 
 
 async def _api(app, config: Config, wanted: bool):  # noqa: ANN001, ANN202 - App, AppRunner | None

@@ -7,6 +7,8 @@ environment (see `bot.app`).
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -41,8 +43,21 @@ class CommunityKind(StrEnum):
 
 
 class Station(Strict):
+    """The station this bot account serves. `id` names its rows in a shared (county)
+    store: short, ASCII, and never changed once it holds data there."""
+
+    id: str = "main"
     name: str = "供电所"
     hotline: str = "95598"
+
+    @field_validator("id")
+    @classmethod
+    def _an_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", value):
+            raise ValueError(
+                f"{value!r} is not a station id: 1-32 of a-z, 0-9, _ and -, e.g. baihua"
+            )
+        return value
 
 
 class Team(Strict):
@@ -98,8 +113,16 @@ class BotSection(Strict):
         return value
 
 
+DATABASE_URL_ENV = "POWERBOT_DATABASE_URL"
+
+
 class Storage(Strict):
+    """One SQLite file (`path`, the default), or a shared PostgreSQL database (`url`, or
+    the POWERBOT_DATABASE_URL environment variable, which wins). A password never goes
+    in the file: put it in the environment (PGPASSWORD, or the variable's URL)."""
+
     path: Path = Path("var/powerbot.db")
+    url: str | None = None
 
     @field_validator("path")
     @classmethod
@@ -107,6 +130,26 @@ class Storage(Strict):
         if str(value) in ("", "."):
             raise ValueError("must name a file, e.g. var/powerbot.db")
         return value
+
+    @field_validator("url")
+    @classmethod
+    def _a_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"{value!r}: write postgresql://user@host:port/database")
+        from urllib.parse import urlsplit
+
+        if urlsplit(value).password is not None:
+            raise ValueError(
+                "holds a password: secrets never go in the file; put it in PGPASSWORD "
+                f"or in {DATABASE_URL_ENV}"
+            )
+        return value
+
+    def target(self) -> str | Path:
+        """Where the store is: the environment's URL, the file's URL, or the SQLite file."""
+        return os.environ.get(DATABASE_URL_ENV) or self.url or self.path
 
 
 class KB(Strict):

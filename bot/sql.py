@@ -1,62 +1,81 @@
-"""Plain SQL on one SQLite connection, for the bot's hot path.
+"""Plain SQL on one connection, SQLite or PostgreSQL, for everything the store does.
 
-sqlite-utils stays for the schema (migrations), the CLI and admin queries; the
-per-message path uses this instead: statements with `?` parameters, whose compiled
-form Python's sqlite3 keeps in its statement cache, no per-call schema checks, and
-transactions with fixed savepoint names (so those are cached too).
+Statements are written once, in the SQL both engines speak: `?` parameters, `insert …
+on conflict do nothing`, upserts, `returning`. `PgSql` turns `?` into psycopg's `%s`
+(and a literal `%` into `%%`), `begin immediate` into `begin`, and keeps
+`for update skip locked`, which SQLite (one writer per file) is given without.
 
-The connection is in autocommit mode; `atomic()` opens `BEGIN IMMEDIATE` at the
-outermost level and a savepoint inside, so one message's work can roll back alone
-within a batch that commits once.
+The connection is in autocommit mode; `atomic()` opens a transaction at the outermost
+level and a savepoint inside, so one message's work can roll back alone within a batch
+that commits once. Row values come back as Python str/int/float/None on both engines.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 Row = dict[str, Any]
 
 
+class StoreError(Exception):
+    """The database could not be opened or reached; the message says which and why."""
+
+
 class Sql:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        conn.isolation_level = None  # we say when a transaction begins and ends
-        self.conn = conn
+    """What both engines share: rows as dicts, transactions with savepoints."""
+
+    dialect = "sqlite"
+    conn: Any
+
+    def __init__(self) -> None:
         self.depth = 0
 
-    def run(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, args)
+    # Each engine: how a statement runs, and whether a transaction is open.
+    def run(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
 
     def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        raise NotImplementedError
+
+    def _open(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.conn.close()
 
     def all(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
-        cursor = self.conn.execute(sql, args)
+        cursor = self.run(sql, args)
+        if cursor.description is None:
+            return []
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def one(self, sql: str, args: Sequence[Any] = ()) -> Row | None:
-        cursor = self.conn.execute(sql, args)
+        cursor = self.run(sql, args)
         row = cursor.fetchone()
-        return (
-            None if row is None else dict(zip([d[0] for d in cursor.description], row, strict=True))
-        )
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     def value(self, sql: str, args: Sequence[Any] = ()) -> Any:
-        row = self.conn.execute(sql, args).fetchone()
+        row = self.run(sql, args).fetchone()
         return None if row is None else row[0]
 
-    def insert(self, table: str, row: Row, *, ignore: bool = False) -> int:
-        """Insert one row; its rowid (0 when `ignore` skipped a duplicate)."""
-        cursor = self.conn.execute(_insert_sql(table, tuple(row), ignore), tuple(row.values()))
-        return cursor.lastrowid if cursor.rowcount else 0
+    def insert(self, table: str, row: Row, *, ignore: bool = False, pk: str | None = "id") -> int:
+        """Insert one row; its `pk` (0 when `ignore` skipped a duplicate, or no `pk`)."""
+        cursor = self.run(_insert_sql(table, tuple(row), ignore, pk), tuple(row.values()))
+        got = cursor.fetchone() if pk else None
+        return got[0] if got else 0
 
     def update(self, table: str, key: Any, changes: Row, pk: str = "id") -> None:
         sql = _update_sql(table, tuple(changes), pk)
-        self.conn.execute(sql, (*changes.values(), key))
+        self.run(sql, (*changes.values(), key))
 
     @property
     def in_transaction(self) -> bool:
@@ -77,31 +96,158 @@ class Sql:
         """All writes inside together or not at all; nested blocks are savepoints."""
         depth = self.depth
         name = f"sp{depth}"
-        self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+        self.run("begin immediate" if depth == 0 else f"savepoint {name}")
         self.depth += 1
         try:
             yield
         except BaseException:
             self.depth = depth
-            if self.conn.in_transaction:  # a failed COMMIT may have ended it already
+            if self._open():  # a failed COMMIT may have ended it already
                 if depth == 0:
-                    self.conn.execute("ROLLBACK")
+                    self.run("rollback")
                 else:
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                    self.conn.execute(f"RELEASE {name}")
+                    self.run(f"rollback to {name}")
+                    self.run(f"release {name}")
             raise
         self.depth = depth
-        self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+        self.run("commit" if depth == 0 else f"release {name}")
+
+
+class SqliteSql(Sql):
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        conn.isolation_level = None  # we say when a transaction begins and ends
+        self.conn = conn
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(_for_sqlite(sql), args)
+
+    def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(_for_sqlite(sql), rows)
+
+    def _open(self) -> bool:
+        return self.conn.in_transaction
+
+
+class PgSql(Sql):
+    """One psycopg 3 connection (synchronous: see README, "Choosing the driver")."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        import psycopg
+
+        self.url = url
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise StoreError(f"cannot connect to {redact(url)}: {e}".strip()) from None
+        self.conn.adapters.register_loader("numeric", _numeric_loader())
+        # A statement stuck behind another process's lock fails instead of waiting forever.
+        self.conn.execute("set lock_timeout = '10s'")
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(_for_pg(sql), args, prepare=None)
+
+    def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_for_pg(sql), rows)
+
+    def _open(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.conn.info.transaction_status != TransactionStatus.IDLE
+
+
+@lru_cache(maxsize=1)
+def _numeric_loader() -> type:
+    from psycopg.adapt import Loader
+
+    class NumericLoader(Loader):
+        """sum()/avg() come back as int when whole, else float (SQLite's way), not Decimal."""
+
+        def load(self, data: Any) -> int | float:
+            text = bytes(data).decode()
+            number = float(text)
+            return int(number) if number.is_integer() and "." not in text else number
+
+    return NumericLoader
+
+
+def connect(target: str | Any) -> Sql:
+    """A path or sqlite:/// URL opens (or makes) a SQLite file; postgresql://… connects."""
+    text = str(target)
+    if is_postgres(text):
+        return PgSql(text)
+    raise StoreError(f"not a PostgreSQL URL: {redact(text)}")
+
+
+def is_postgres(target: str | Any) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(target: str | Any) -> str:
+    """The file a SQLite target names: a plain path, or sqlite:///relative, sqlite:////abs."""
+    text = str(target)
+    if text.startswith("sqlite:///"):
+        return text[len("sqlite:///") :]
+    if text.startswith("sqlite:"):
+        raise StoreError(f"{text}: write a SQLite URL as sqlite:///path/to/file.db")
+    return text
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return parts._replace(netloc=netloc).geturl()
+
+
+_SKIP_LOCKED = re.compile(r"\s+for update skip locked", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _for_sqlite(sql: str) -> str:
+    return _SKIP_LOCKED.sub("", sql) if "skip locked" in sql.lower() else sql
+
+
+@lru_cache(maxsize=512)
+def _for_pg(sql: str) -> str:
+    """`?` → `%s` and `%` → `%%` outside quoted literals too (psycopg reads both)."""
+    if sql.lower() == "begin immediate":
+        return "begin"
+    out = []
+    quoted = False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+            out.append(ch)
+        elif ch == "%":
+            out.append("%%")
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @lru_cache(maxsize=256)
-def _insert_sql(table: str, columns: tuple[str, ...], ignore: bool) -> str:
-    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+def _insert_sql(table: str, columns: tuple[str, ...], ignore: bool, pk: str | None) -> str:
     marks = ", ".join("?" * len(columns))
-    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    sql = f"insert into {table} ({', '.join(columns)}) values ({marks})"
+    if ignore:
+        sql += " on conflict do nothing"
+    return sql + (f" returning {pk}" if pk else "")
 
 
 @lru_cache(maxsize=256)
 def _update_sql(table: str, columns: tuple[str, ...], pk: str) -> str:
     sets = ", ".join(f"{c} = ?" for c in columns)
-    return f"UPDATE {table} SET {sets} WHERE {pk} = ?"
+    return f"update {table} set {sets} where {pk} = ?"

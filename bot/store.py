@@ -1,7 +1,9 @@
-"""The bot's memory on disk: a facade over one SQLite file.
+"""The bot's memory: a facade over one SQLite file, or one PostgreSQL database shared
+by a county's stations (`[storage] url`).
 
 Handlers call intention-named methods; none of them sees a table or SQL. The schema
-is sqlite-utils migrations (`bot.migrations`); the hot path is plain SQL (`bot.sql`).
+is `bot.migrations`, the same steps on both engines; queries are plain SQL (`bot.sql`)
+that both speak. Every row carries its station and every query names it.
 
 Two tables carry every message through: the **inbox**, where a message's id is
 written as soon as the gateway sees it (its payload as soon as it is fetched), and
@@ -13,6 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,7 +27,7 @@ from sqlite_utils import Database
 from bot import migrations
 from bot.messages import Conversation, Incoming, Mention, Outgoing
 from bot.records import OutboxItem, Timer
-from bot.sql import Sql
+from bot.sql import PgSql, Sql, SqliteSql, StoreError, is_postgres, redact, sqlite_path
 from bot.store_service import ServiceRecords, iso
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,8 @@ log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
 KEEP_DAYS = 30  # handled messages and sent replies are kept this long, then pruned
+CLAIM_SECONDS = 60  # an outbox row read for sending is this process's for this long
+DEFAULT_STATION = "main"
 
 
 def _timer(row: dict) -> Timer:
@@ -48,15 +55,32 @@ def _storable(msg: Incoming) -> str | None:
 
 
 class Store(ServiceRecords):
-    """All reads and writes the bot makes. Open with `Store.open(path)`."""
+    """All reads and writes the bot makes for one station. Open with `Store.open(target,
+    station)`: a path (or sqlite:///path) or a postgresql:// URL."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db  # sqlite-utils, for migrations, the CLI and admin queries
-        self.sql = Sql(db.conn)
+    def __init__(self, sql: Sql, station: str = DEFAULT_STATION, where: str = "") -> None:
+        self.sql = sql
+        self.station = station
+        self.where = where  # the file or the URL (without its password), for messages
+        # who claims outbox rows: this process, unique even across machines and restarts
+        self.me = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    @property
+    def dialect(self) -> str:
+        return self.sql.dialect
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        path = Path(path)
+    def open(cls, target: str | Path, station: str = DEFAULT_STATION) -> Store:
+        """Open (making and migrating as needed) the store; StoreError says why not."""
+        if is_postgres(target):
+            sql = PgSql(str(target))
+            try:
+                migrations.apply_pg(sql.conn)
+            except Exception as e:
+                sql.close()
+                raise StoreError(f"{redact(str(target))}: migrating failed: {e}") from e
+            return cls(sql, station, redact(str(target)))
+        path = Path(sqlite_path(target))
         path.parent.mkdir(parents=True, exist_ok=True)
         db = Database(path)
         db.execute("PRAGMA journal_mode=WAL")
@@ -64,10 +88,24 @@ class Store(ServiceRecords):
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA busy_timeout=5000")
         migrations.apply(db)
-        return cls(db)
+        store = cls(SqliteSql(db.conn), station, str(path))
+        store._adopt()
+        return store
+
+    def _adopt(self) -> None:
+        """A SQLite file is one station's: rows written before stations existed (or under
+        another id) become this station's, so renaming the station loses nothing."""
+        with self.atomic():
+            for table in migrations.STATION_TABLES:
+                self.sql.run(f"update {table} set station = ? where station <> ?",
+                             [self.station, self.station])  # fmt: skip
 
     def close(self) -> None:
-        self.db.close()
+        self.sql.close()
+
+    def count(self, table: str) -> int:
+        """How many rows of this station's a table holds."""
+        return self.sql.value(f"select count(*) from {table} where station = ?", [self.station])
 
     # The inbox: every message the bot was given, from the moment it arrived.
     def record_arrivals(
@@ -85,26 +123,33 @@ class Store(ServiceRecords):
                 dropped.append((iso(now), "dropped" if msg is None else "unstorable", message_id))
             else:
                 payloads.append((stored, msg.conversation.label(), message_id))  # type: ignore[union-attr]
+        st = self.station
         with self.atomic():
             self.sql.many(
-                "insert or ignore into inbox (id, received_at) values (?, ?)",
-                [(message_id, iso(at)) for message_id, at in arrived],
+                "insert into inbox (station, id, received_at) values (?, ?, ?) "
+                "on conflict do nothing",
+                [(st, message_id, iso(at)) for message_id, at in arrived],
             )
             self.sql.many(
                 "update inbox set payload = ?, conversation = ? "
-                "where id = ? and payload is null and handled_at is null",
-                payloads,
+                "where station = ? and id = ? and payload is null and handled_at is null",
+                [(p, c, st, i) for p, c, i in payloads],
             )
             self.sql.many(
-                "update inbox set handled_at = ?, outcome = ? where id = ? and handled_at is null",
-                dropped,
+                "update inbox set handled_at = ?, outcome = ? "
+                "where station = ? and id = ? and handled_at is null",
+                [(at, o, st, i) for at, o, i in dropped],
             )
 
     def ready_messages(self, limit: int) -> list[Incoming]:
         """Waiting messages in arrival order, up to the first whose payload is not here
-        yet: it may belong to the same conversation as a later one."""
+        yet: it may belong to the same conversation as a later one. Inside a transaction
+        on PostgreSQL they are this process's until it ends (`for update skip locked`):
+        another process of the same station passes over them."""
         rows = self.sql.all(
-            "select payload from inbox where handled_at is null order by seq limit ?", [limit]
+            "select payload from inbox where station = ? and handled_at is null "
+            "order by seq limit ? for update skip locked",
+            [self.station, limit],
         )
         ready = []
         for row in rows:
@@ -116,21 +161,30 @@ class Store(ServiceRecords):
     def unfetched_messages(self) -> list[str]:
         """Ids recorded whose payload never came (the bot stopped before fetching it)."""
         rows = self.sql.all(
-            "select id from inbox where handled_at is null and payload is null order by seq"
+            "select id from inbox where station = ? and handled_at is null and payload is null "
+            "order by seq",
+            [self.station],
         )
         return [r["id"] for r in rows]
 
     def mark_handled(self, message_id: str, now: datetime, outcome: str | None = None) -> None:
         self.sql.run(
-            "update inbox set handled_at = ?, outcome = ? where id = ?",
-            [iso(now), outcome, message_id],
+            "update inbox set handled_at = ?, outcome = ? where station = ? and id = ?",
+            [iso(now), outcome, self.station, message_id],
         )
 
     def is_handled(self, message_id: str) -> bool:
-        return bool(self.sql.value("select handled_at from inbox where id = ?", [message_id]))
+        return bool(
+            self.sql.value(
+                "select handled_at from inbox where station = ? and id = ?",
+                [self.station, message_id],
+            )
+        )
 
     def waiting_count(self) -> int:
-        return self.sql.value("select count(*) from inbox where handled_at is null")
+        return self.sql.value(
+            "select count(*) from inbox where station = ? and handled_at is null", [self.station]
+        )
 
     # The outbox: every message the bot must send is here before it is sent.
     def enqueue(
@@ -148,18 +202,33 @@ class Store(ServiceRecords):
                 "last_error": None,
                 "cause": cause,
                 "priority": priority,
+                "station": self.station,
             },
         )
 
     def unsent(self, limit: int = 500) -> list[OutboxItem]:
         """Messages still to send, the most urgent first, then the oldest (given-up ones are
-        left out)."""
-        rows = self.sql.all(
-            "select id, attempts, next_attempt_at, conversation, text, mentions, cause, priority "
-            "from outbox where sent_at is null and given_up_at is null "
-            "order by priority, id limit ?",
-            [limit],
-        )
+        left out). On PostgreSQL they are claimed for this process for CLAIM_SECONDS (rows
+        another process of the station claimed are passed over, `for update skip locked`)."""
+        columns = "id, attempts, next_attempt_at, conversation, text, mentions, cause, priority"
+        waiting = "station = ? and sent_at is null and given_up_at is null"
+        if self.dialect == "sqlite":  # one process per file: nothing to claim from
+            rows = self.sql.all(
+                f"select {columns} from outbox where {waiting} order by priority, id limit ?",
+                [self.station, limit],
+            )
+        else:
+            now = datetime.now(UTC)
+            rows = self.sql.all(
+                f"update outbox set claimed_by = ?, claimed_until = ? where id in ("
+                f"select id from outbox where {waiting} and (claimed_by is null or "
+                "claimed_by = ? or claimed_until < ?) order by priority, id limit ? "
+                f"for update skip locked) returning {columns}",
+                [self.me, iso(now + timedelta(seconds=CLAIM_SECONDS)), self.station, self.me,
+                 iso(now), limit],  # fmt: skip
+            )
+            rows.sort(key=lambda r: (r["priority"], r["id"]))
+
         return [
             OutboxItem(
                 id=r["id"],
@@ -200,6 +269,15 @@ class Store(ServiceRecords):
         )
         return not give_up
 
+    def release_claims(self) -> int:
+        """This station's unsent rows are nobody's: called by the process that just became
+        the station's lead, which proves whoever claimed them before is gone."""
+        return self.sql.run(
+            "update outbox set claimed_by = null, claimed_until = null "
+            "where station = ? and sent_at is null and claimed_by is not null",
+            [self.station],
+        ).rowcount
+
     # Timers: every clock of the service is a row here, fired through the App's tick.
     def add_timer(
         self, kind: str, ref: str | int, due_at: datetime, payload: dict | None = None
@@ -212,36 +290,51 @@ class Store(ServiceRecords):
                 "due_at": iso(due_at.astimezone(UTC)),  # compared as text: one offset
                 "fired_at": None,
                 "payload": json.dumps(payload or {}, ensure_ascii=False),
+                "station": self.station,
             },
         )
 
     def cancel_timers(self, kind: str, ref: str | int) -> None:
         """Unfired timers of this kind for `ref` will not fire."""
         self.sql.run(
-            "delete from timers where kind = ? and ref = ? and fired_at is null", [kind, str(ref)]
+            "delete from timers where kind = ? and ref = ? and fired_at is null and station = ?",
+            [kind, str(ref), self.station],
         )
 
     def pending_timer(self, kind: str, ref: str | int) -> Timer | None:
         row = self.sql.one(
             "select * from timers where kind = ? and ref = ? and fired_at is null "
-            "order by due_at limit 1",
-            [kind, str(ref)],
+            "and station = ? order by due_at limit 1",
+            [kind, str(ref), self.station],
         )
         return _timer(row) if row else None
 
     def last_fired(self, kind: str, ref: str | int) -> datetime | None:
         value = self.sql.value(
-            "select max(fired_at) from timers where kind = ? and ref = ?", [kind, str(ref)]
+            "select max(fired_at) from timers where kind = ? and ref = ? and station = ?",
+            [kind, str(ref), self.station],
         )
         return datetime.fromisoformat(value) if value else None
 
     def due_timers(self, now: datetime, limit: int = 200) -> list[Timer]:
         rows = self.sql.all(
-            "select * from timers where fired_at is null and due_at <= ? order by due_at, id "
-            "limit ?",
-            [iso(now), limit],
+            "select * from timers where station = ? and fired_at is null and due_at <= ? "
+            "order by due_at, id limit ?",
+            [self.station, iso(now), limit],
         )
         return [_timer(r) for r in rows]
+
+    def claim_timer(self, timer_id: int) -> bool:
+        """Inside the transaction that fires it: whether this timer is still unfired and
+        now ours (on PostgreSQL locked until the transaction ends; another process of the
+        station that holds it, or fired it already, makes this False)."""
+        return (
+            self.sql.value(
+                "select id from timers where id = ? and fired_at is null for update skip locked",
+                [timer_id],
+            )
+            is not None
+        )
 
     def fire_timer(self, timer_id: int, now: datetime) -> None:
         self.sql.run("update timers set fired_at = ? where id = ?", [iso(now), timer_id])
@@ -257,13 +350,19 @@ class Store(ServiceRecords):
     def prune(self, now: datetime) -> None:
         """Forget handled messages and sent replies older than KEEP_DAYS (a bounded file)."""
         before = iso(now - timedelta(days=KEEP_DAYS))
+        st = self.station
         with self.atomic():
             self.sql.run(
-                "delete from inbox where handled_at is not null and handled_at < ?", [before]
+                "delete from inbox where station = ? and handled_at is not null "
+                "and handled_at < ?",
+                [st, before],
             )
             self.sql.run(
-                "delete from outbox where (sent_at is not null and sent_at < ?) "
-                "or (given_up_at is not null and given_up_at < ?)",
-                [before, before],
+                "delete from outbox where station = ? and ((sent_at is not null and sent_at < ?) "
+                "or (given_up_at is not null and given_up_at < ?))",
+                [st, before, before],
             )
-            self.sql.run("delete from timers where fired_at is not null and fired_at < ?", [before])
+            self.sql.run(
+                "delete from timers where station = ? and fired_at is not null and fired_at < ?",
+                [st, before],
+            )

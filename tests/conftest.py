@@ -1,9 +1,12 @@
-"""Shared fixtures: a config with a temporary SQLite file, a clock tests move, and a bot
-running end to end behind the memory gateway."""
+"""Shared fixtures: a config, a store on both engines (a temporary SQLite file, and a
+fresh database on a throwaway PostgreSQL server: every test that uses `db_path` runs on
+each), a clock tests move, and a bot running end to end behind the memory gateway."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+import os
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,9 +41,67 @@ def shared_services(base_config: Config) -> dict:
     return handlers.make_services(base_config)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "powerbot.db"
+class PgDatabases:
+    """Fresh databases on one server, each a copy of a migrated template (~20 ms)."""
+
+    def __init__(self, server_url: str) -> None:
+        import psycopg
+
+        from bot.store import Store
+
+        self.base = server_url.rsplit("/", 1)[0]
+        self.admin = psycopg.connect(server_url, autocommit=True)
+        self.names = itertools.count(1)
+        self.prefix = f"powerbot_t{os.getpid()}_"
+        template = f"{self.prefix}template"
+        self.admin.execute(f"drop database if exists {template}")
+        self.admin.execute(f"create database {template}")
+        Store.open(self.url(template)).close()
+        self.template = template
+
+    def url(self, name: str) -> str:
+        return f"{self.base}/{name}"
+
+    def create(self) -> str:
+        name = f"{self.prefix}{next(self.names)}"
+        self.admin.execute(f"create database {name} template {self.template}")
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        self.admin.execute(f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
+
+    def close(self) -> None:
+        self.drop(self.url(self.template))
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    """A throwaway PostgreSQL server for the session (or POWERBOT_TEST_DATABASE_URL's)."""
+    from tests.pgserver import ThrowawayPostgres
+
+    given = os.environ.get("POWERBOT_TEST_DATABASE_URL")
+    server = None if given else ThrowawayPostgres()
+    url = given or server.start()  # type: ignore[union-attr]
+    try:
+        databases = PgDatabases(url)
+        yield databases
+        databases.close()
+    finally:
+        if server is not None:
+            server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """Where the test's store is: a SQLite file, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        yield tmp_path / "powerbot.db"
+        return
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    url = databases.create()
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def test_answer_2_reopens_the_same_ticket_to_the_same_worker_first(bot):
     assert "【返修 #1】" in to_person(sent, LI)[0].text
     ticket = bot.store.ticket(1)
     assert (ticket.state, ticket.worker_id) == ("assigned", LI)
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
     rows = bot.store.sql.all("select text, priority from outbox where text like '【返修%'")
     assert rows[0]["priority"] == URGENT
     assert bot.store.ticket_events(1)[-1].action == "reopened"
@@ -60,7 +60,7 @@ async def test_still_no_power_or_out_again_within_48_hours_reopens(bot):
     bot.clock.advance(timedelta(hours=20))
     sent = await bot.say("又停了", sender="r1", group=GROUP)
     assert "重新交给" in to_group(sent, GROUP)[0].text
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
 
 
 async def test_after_48_hours_it_is_a_new_report(bot):
@@ -68,7 +68,7 @@ async def test_after_48_hours_it_is_a_new_report(bot):
     bot.clock.advance(timedelta(hours=49))
     await bot.app.tick()
     await bot.say("3栋2单元501又停电了", sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 2
+    assert bot.store.count("tickets") == 2
 
 
 async def test_no_answer_in_a_day_closes_it_unconfirmed(bot):
@@ -103,7 +103,7 @@ async def test_an_address_after_the_wait_is_added_to_the_ticket(bot):
 async def test_a_vague_report_then_a_precise_one_is_one_ticket(bot):
     await bot.say("我家停电了", sender="r1", group=GROUP)
     await bot.say("我家跳闸了合不上，6栋2单元301", sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
     ticket = bot.store.ticket(1)
     assert (ticket.fault_type, ticket.building, ticket.room) == ("trip", "6", "301")
 

@@ -35,7 +35,7 @@ async def test_concurrent_messages_each_get_one_reply(base_config, shared_servic
         assert Counter(o.mention_ids[0] for o in group_replies) == {
             f"r{n}": 1 for n in range(1, 16)
         }
-        assert app.store.db["tickets"].count == 15
+        assert app.store.count("tickets") == 15
         assert app.store.unsent() == []
     finally:
         await app.stop()

@@ -142,7 +142,7 @@ async def test_complaint_is_recorded_and_admins_told(bot):
     assert "已记录" in to_group(sent, GROUP)[0].text
     [notice] = to_person(sent, ADMIN)
     assert "张阿姨" in notice.text and "投诉" in notice.text
-    assert bot.store.db["complaints"].count == 1
+    assert bot.store.count("complaints") == 1
 
 
 async def test_neighbours_chatting_get_no_reply(bot):
@@ -157,7 +157,7 @@ async def test_hazard_place_given_afterwards_is_added_to_the_same_ticket(bot):
     sent = await bot.say("在12栋旁边", sender="r3", name="小王", group=GROUP)
     assert "已把位置补充到工单 1" in to_group(sent, GROUP)[0].text
     assert "12栋" in to_person(sent, LI)[0].text
-    assert bot.store.db["tickets"].count == 1 and bot.store.ticket(1).building == "12"
+    assert bot.store.count("tickets") == 1 and bot.store.ticket(1).building == "12"
     assert bot.store.ticket_events(1)[-1].action == "address"
 
 

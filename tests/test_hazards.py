@@ -45,7 +45,7 @@ async def test_someone_shocked_tells_the_admins_at_once(bot):
 async def test_a_gas_smell_is_not_electrical(bot):
     [reply] = to_group(await bot.say("楼道里好大煤气味", sender="r1", group=GROUP), GROUP)
     assert "燃气公司" in reply.text and "不要开关电灯" in reply.text
-    assert bot.store.db["tickets"].count == 0
+    assert bot.store.count("tickets") == 0
 
 
 async def test_a_hazard_in_the_joint_village_group_goes_to_the_rural_team(bot):

@@ -73,7 +73,7 @@ async def test_a_later_reporter_hears_the_number_state_and_time(bot):
 async def test_one_resident_repeating_25_times_gets_one_ticket_and_one_nudge(bot):
     for _ in range(25):
         await bot.say("12栋3单元1501停电了！！快来！", sender="r1", name="张姐", group=GROUP)
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
     assert len(dispatches(bot.gw.sent)) == 1
     nudges = [o for o in to_person(bot.gw.sent, LI) if "【催单" in o.text]
     assert len(nudges) == 1
@@ -92,13 +92,13 @@ async def test_urging_adds_to_the_ticket_and_nudges_the_worker_once(bot):
     bot.clock.advance(timedelta(minutes=15))
     sent = await bot.say("怎么还没来", sender="r1", group=GROUP)
     assert to_group(sent, GROUP) and not to_person(sent, LI), "nudged once only"
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
     assert [e.action for e in bot.store.ticket_events(1)].count("repeated") == 2
 
 
 async def test_urging_without_a_ticket_is_not_taken_for_anything(bot):
     assert await bot.say("快点来啊", sender="r1", group=GROUP) == []
-    assert bot.store.db["tickets"].count == 0
+    assert bot.store.count("tickets") == 0
 
 
 async def test_a_one_home_fault_in_a_building_that_is_out_stays_its_own(bot):
@@ -185,7 +185,7 @@ async def test_a_life_at_stake_in_a_later_report_makes_the_incident_urgent(bot):
 async def test_a_trip_and_then_the_whole_building_out_are_two_things(bot):
     await bot.say("我家跳闸了合不上，12栋2单元301", sender="r1", group=GROUP)
     await bot.say("现在整栋楼都停电了，12栋全黑了", sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 2
+    assert bot.store.count("tickets") == 2
     assert bot.store.ticket(2).fault_type == "area_outage"
 
 

@@ -243,7 +243,7 @@ async def test_the_repair_loop_and_reconnects_through_the_real_server(
     assert not [e for e in server.events if "logout" in e], "the account was never logged out"
     for n in (1, 2, 3):
         assert len(server.sent(ROOM, f"工单号 {n}")) == 1, f"report {n} answered exactly once"
-    assert bot.store is not None and bot.store.db["tickets"].count == 3
+    assert bot.store is not None and bot.store.count("tickets") == 3
 
     await bot.stop()  # shutting down for good: now, and only now, Stop
     assert server.calls().count("stop") == 1

@@ -193,7 +193,7 @@ async def test_an_outage_made_while_the_bot_is_down_is_announced_when_it_starts(
 ):
     from bot.store import Store
 
-    store = Store.open(db_path)
+    store = Store.open(db_path, base_config.station.id)
     plan = Plan(
         "planned",
         ["东岭村"],
@@ -242,17 +242,17 @@ async def test_no_power_during_an_outage_is_that_outage_not_a_ticket(bot):
     assert "计划停电" in reply.text and "12:00" in reply.text
     [reply] = await bot.say("我家没电了 2栋1单元301", sender="r2", group=GROUP)
     assert "还是没电" in reply.text
-    assert bot.store.db["tickets"].count == 0 and bot.store.outage(1).asked == 2
+    assert bot.store.count("tickets") == 0 and bot.store.outage(1).asked == 2
     # outside its buildings, or a life at stake, it is a report as before
     await bot.say("8栋停电了", sender="r3", group=GROUP)
     await bot.say("4栋401停电了，家里老人用着制氧机", sender="r4", group=GROUP)
-    assert bot.store.db["tickets"].count == 2
+    assert bot.store.count("tickets") == 2
     # power back: the home that reported is asked by name, and its answer is a report
     sent = await bot.say("复电 1", sender=ADMIN)
     [asked] = [o for o in to_group(sent, GROUP) if o.mentions]
     assert asked.mentions[0].id == "r2" and "还是没电" in asked.text
     await bot.say("还是没电 2栋1单元301", sender="r2", group=GROUP)
-    assert bot.store.db["tickets"].count == 3
+    assert bot.store.count("tickets") == 3
 
 
 async def test_a_fault_declared_an_outage_tells_the_groups_and_answers_neighbours(bot):
@@ -264,7 +264,7 @@ async def test_a_fault_declared_an_outage_tells_the_groups_and_answers_neighbour
     assert notice.text.startswith("【故障停电】幸福花园（5栋）因10kV线路故障停电")
     assert "今天18:00" in notice.text
     [reply] = await bot.say("5栋怎么又没电了", sender="r2", group=GROUP)
-    assert "故障停电" in reply.text and bot.store.db["tickets"].count == 1
+    assert "故障停电" in reply.text and bot.store.count("tickets") == 1
     sent = await bot.say("停电 1 预计19:30恢复", sender=LI)
     assert "19:30" in to_group(sent, GROUP)[0].text
     sent = await bot.say("复电 1", sender=LI)
@@ -407,7 +407,7 @@ async def test_an_announcement_at_once_and_only_from_admins(bot):
 
 
 def tickets(bot) -> int:
-    return bot.store.db["tickets"].count
+    return bot.store.count("tickets")
 
 
 # 1. 确认 goes to whatever module comes first in ROUTERS, not to what was just echoed.
@@ -608,7 +608,7 @@ async def test_restoring_an_outage_before_it_starts_is_not_announced_as_restored
 async def test_asking_when_the_outage_is_is_an_outage_question(bot, text):
     await post(bot)
     [reply] = await bot.say(text, sender="r1", group=GROUP)
-    assert "12月12日" in reply.text and bot.store.db["tickets"].count == 0
+    assert "12月12日" in reply.text and bot.store.count("tickets") == 0
 
 
 # -- found in the second review ----------------------------------------------------------
@@ -647,7 +647,7 @@ async def test_partial_outage_household_asked_building_then_answered(bot):
     assert "几栋" in asked.text
     sent = await bot.say("3栋2单元501", sender="r1", group=GROUP)
     texts = [o.text for o in sent]
-    assert bot.store.db["tickets"].count == 0, texts
+    assert bot.store.count("tickets") == 0, texts
 
 
 async def test_finished_fault_outage_not_told_as_ongoing(bot):

@@ -171,7 +171,7 @@ async def test_a_timer_that_fails_leaves_nothing_half_done_and_is_tried_again(bo
     import handlers.tickets as tickets
 
     await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
-    outbox = bot.store.db["outbox"].count
+    outbox = bot.store.count("outbox")
 
     def broken(*args):
         raise OSError("disk on fire")
@@ -179,7 +179,7 @@ async def test_a_timer_that_fails_leaves_nothing_half_done_and_is_tried_again(bo
     monkeypatch.setattr(tickets, "dispatch_message", broken)
     await wait(bot, 10)  # the accept timer: it assigns, then fails writing the dispatch
     assert bot.store.ticket(1).worker_id == LI, "the reassignment was rolled back"
-    assert bot.store.db["outbox"].count == outbox
+    assert bot.store.count("outbox") == outbox
     monkeypatch.undo()
 
     sent = await wait(bot, 1)  # a minute later it is tried again, and goes through

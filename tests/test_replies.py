@@ -171,7 +171,7 @@ async def test_thanks_in_many_words_are_not_complaints(bot, text):
 )
 async def test_a_fault_with_no_word_of_power_is_referred_not_ticketed(bot, text, who):
     sent = await bot.say(text, sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 0 and who in to_group(sent, GROUP)[0].text
+    assert bot.store.count("tickets") == 0 and who in to_group(sent, GROUP)[0].text
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ async def test_a_fault_with_no_word_of_power_is_referred_not_ticketed(bot, text,
 )
 async def test_a_gas_smell_comes_before_any_reading_as_a_power_fault(bot, text):
     sent = await bot.say(text, sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 0
+    assert bot.store.count("tickets") == 0
     assert "开窗" in to_group(sent, GROUP)[0].text
 
 
@@ -202,11 +202,11 @@ async def test_off_topic_gets_one_line_saying_who_handles_it(bot, text, who):
 
 async def test_a_broken_lift_goes_to_the_property_not_to_a_line_worker(bot):
     sent = await bot.say("电梯坏了找谁修", sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 0 and not to_person(sent, LI)
+    assert bot.store.count("tickets") == 0 and not to_person(sent, LI)
     assert "物业" in to_group(sent, GROUP)[0].text
     # with a word of power it is a report as before
     await bot.say("5栋停电了，电梯都停了", sender="r2", group=GROUP)
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
 
 
 async def test_a_gas_smell_said_to_the_bot_gets_safety_advice(bot):
@@ -390,7 +390,7 @@ PAGED = "【待人工回复】"
 )
 async def test_someone_trapped_in_a_lift_still_reaches_the_station(bot, text):
     sent = await bot.say(text, sender="r1", group=GROUP)
-    reached = bot.store.db["tickets"].count == 1 or any(not o.conversation.is_group for o in sent)
+    reached = bot.store.count("tickets") == 1 or any(not o.conversation.is_group for o in sent)
     assert reached, [o.text for o in sent]
 
 
@@ -408,7 +408,7 @@ async def test_the_address_asked_for_opens_the_ticket(bot, answer):
     [asked] = await bot.say("我家停电了", sender="r1", group=GROUP)
     assert "几栋" in asked.text
     sent = await bot.say(answer, sender="r1", group=GROUP)
-    assert bot.store.db["tickets"].count == 1, [o.text for o in sent]
+    assert bot.store.count("tickets") == 1, [o.text for o in sent]
 
 
 # 3. Not-ours catch-all: anything said to the bot without a "power" word is deflected,

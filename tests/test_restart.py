@@ -26,7 +26,7 @@ async def test_restart_halfway_through_a_ticket_continues_the_loop(
         assert "已到现场" in to_group(sent, GROUP)[0].text
         await second.say("完成 1 换了保险", sender=LI)
         assert [t.id for t in second.store.open_tickets()] == []
-        assert second.store.db["tickets"].count == 1
+        assert second.store.count("tickets") == 1
         assert [e.action for e in second.store.ticket_events(1)] == [
             "opened",
             "assigned",
@@ -44,7 +44,7 @@ async def test_same_message_id_twice_makes_one_ticket(bot):
     again = await bot.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-1")
 
     assert first and again == []
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
 
 
 async def test_handler_crash_rolls_back_and_apologises(bot, monkeypatch):
@@ -56,7 +56,7 @@ async def test_handler_crash_rolls_back_and_apologises(bot, monkeypatch):
 
     [reply] = sent
     assert "抱歉" in reply.text and reply.mention_ids == ["r1"]
-    assert bot.store.db["tickets"].count == 0, "the half-made ticket is rolled back"
+    assert bot.store.count("tickets") == 0, "the half-made ticket is rolled back"
     assert bot.store.unsent() == []
 
 
@@ -70,7 +70,7 @@ async def test_message_recorded_but_not_handled_is_replayed_at_start(
 
     second = await start_bot(base_config, shared_services, db_path, clock)
     try:
-        assert second.store.db["tickets"].count == 1
+        assert second.store.count("tickets") == 1
         assert to_group(second.gw.sent, GROUP) and to_person(second.gw.sent, LI)
         assert await second.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-crash") == []
     finally:
@@ -88,7 +88,7 @@ async def test_an_id_recorded_before_its_payload_is_fetched_again_at_start(
     second = await start_bot(base_config, shared_services, db_path, clock, known=[msg])
     try:
         assert second.gw.fetched == ["wx-early"]
-        assert second.store.db["tickets"].count == 1
+        assert second.store.count("tickets") == 1
         assert to_group(second.gw.sent, GROUP) and to_person(second.gw.sent, LI)
     finally:
         await second.app.stop()
@@ -112,7 +112,7 @@ async def test_an_id_that_cannot_be_fetched_again_is_dropped_not_retried_forever
 async def test_failed_sends_stay_in_the_outbox_and_go_out_later(bot):
     bot.gw.fail_sends = True
     assert await bot.say("3栋停电了", sender="r1", group=GROUP) == []
-    assert bot.store.db["tickets"].count == 1
+    assert bot.store.count("tickets") == 1
     assert len(bot.store.unsent()) == 2
 
     bot.gw.fail_sends = False
@@ -141,7 +141,7 @@ async def test_a_send_that_keeps_failing_is_retried_with_waits_then_given_up(bot
         bot.clock.advance(timedelta(minutes=5))
         await bot.app.tick()
     # (the ticket's clocks have queued more meanwhile; these two have been given up)
-    rows = [bot.store.db["outbox"].get(item.id) for item in (first, second)]
+    rows = [bot.store.sql.one("select * from outbox where id = ?", [item.id]) for item in (first, second)]
     assert all(r["given_up_at"] and r["sent_at"] is None for r in rows)
 
 
@@ -174,16 +174,16 @@ async def test_crash_mid_handling_is_replayed_at_start_without_doubling(
     monkeypatch.setattr(first.store, "move_ticket", die)
     with pytest.raises(PowerCut):
         await first.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-9")
-    assert first.store.db["tickets"].count == 0 and first.store.unsent() == []
+    assert first.store.count("tickets") == 0 and first.store.unsent() == []
     monkeypatch.undo()
     await first.app.stop()
 
     second = await start_bot(base_config, shared_services, db_path, clock)
     try:
-        assert second.store.db["tickets"].count == 1
+        assert second.store.count("tickets") == 1
         assert len(to_group(second.gw.sent, GROUP)) == 1 and len(to_person(second.gw.sent, LI)) == 1
         assert await second.say("3栋停电了", sender="r1", group=GROUP, message_id="wx-9") == []
-        assert second.store.db["tickets"].count == 1
+        assert second.store.count("tickets") == 1
     finally:
         await second.app.stop()
 
@@ -199,4 +199,4 @@ async def test_handled_messages_and_sent_replies_are_pruned_after_thirty_days(bo
     old = "select count(*) from outbox where created_at < ?"
     assert bot.store.sql.value(old, [cutoff]) == 0, "old replies went too"
     assert bot.store.sql.value("select count(*) from outbox") > 0, "the new ones stay"
-    assert bot.store.db["tickets"].count == 1, "tickets are records, never pruned"
+    assert bot.store.count("tickets") == 1, "tickets are records, never pruned"

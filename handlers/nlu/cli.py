@@ -133,7 +133,7 @@ def unsure(ctx: click.Context, config_path: str, limit: int, include_labelled: b
     from bot.store import Store
 
     config = _config(config_path)
-    store = Store.open(config.storage.path)
+    store = Store.open(config.storage.target(), config.station.id)
     try:
         rows = store.unsure_messages(limit, labelled=include_labelled)
     finally:
@@ -178,7 +178,7 @@ def label(
     from handlers.nlu.kb import load_kb
 
     config = _config(config_path)
-    store = Store.open(config.storage.path)
+    store = Store.open(config.storage.target(), config.station.id)
     try:
         row = store.unsure_message(unsure_id)
         if row is None:
