@@ -1,7 +1,10 @@
 """The admin HTTP API, in the bot's process (aiohttp), on 127.0.0.1.
 
-Every route but `GET /healthz` needs `Authorization: Bearer <POWERBOT_ADMIN_TOKEN>`
-(compared in constant time); with no token set the API does not start. Writes go through
+Every route but `GET /healthz` needs `Authorization: Bearer <token>` (compared in
+constant time): POWERBOT_ADMIN_TOKEN sees this station; POWERBOT_COUNTY_TOKEN sees every
+station in the (shared) store, all together or one with `?station=<id>`. With neither
+set the API does not start. Changes (POST) are made by a station's own bot, so they act
+on this station's tickets and outages only. Writes go through
 `App.act`: the same transaction and outbox as a chat message, so an assignment or an
 outage made here tells residents and workers exactly as the chat command would. Bodies
 are pydantic models; a bad body is a 400 naming the field. `GET /api/openapi.json`
@@ -15,6 +18,8 @@ describes every route.
     POST /api/outages/{id}/cancel       POST /api/outages/{id}/restore
     POST /api/kb/check                  POST /api/kb/reload
     GET  /api/stats?from&to             (.csv too) per station, community, team and worker
+    GET  /api/stations                  the stations the token may see, with their queues
+    (every GET takes ?station=<id>[,<id>]: the stations to show, within the token's scope)
     GET  /                              the station head's page (signs in once: POST /login)
 
 The page signs in with the token once and then holds an HttpOnly, SameSite=Strict session
@@ -44,6 +49,7 @@ from bot.stats import CSV_FIELDS, figures, questions
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "POWERBOT_ADMIN_TOKEN"
+COUNTY_TOKEN_ENV = "POWERBOT_COUNTY_TOKEN"
 COOKIE = "powerbot_session"
 SESSION_HOURS = 12
 WEB = Path(__file__).with_name("web")
@@ -89,10 +95,43 @@ def route(method: str, path: str, what: str, body: type[BaseModel] | None = None
     return register
 
 
+COUNTY = "county"  # the scope of the county token; a station token's is its station
+SCOPE = web.RequestKey("scope", str)  # the request's scope: COUNTY or a station id
+
+
 class Api:
-    def __init__(self, app: App, token: str) -> None:
-        self.app, self.token = app, token
-        self.sessions: dict[str, tuple[str, datetime]] = {}  # id -> (csrf token, expires)
+    def __init__(self, app: App, token: str | None, county_token: str | None = None) -> None:
+        self.app = app
+        self.tokens = {k: v for k, v in ((COUNTY, county_token), (self.station, token)) if v}
+        # session id -> (csrf token, expires, scope)
+        self.sessions: dict[str, tuple[str, datetime, str]] = {}
+
+    @property
+    def station(self) -> str:
+        return self.app.config.station.id
+
+    def scope_of(self, token: str) -> str | None:
+        """COUNTY, this station's id, or None for a token that is neither."""
+        found = None
+        for scope, known in self.tokens.items():  # every one compared: constant time
+            if hmac.compare_digest(token.encode(), known.encode()):
+                found = scope
+        return found
+
+    def stations(self, request: web.Request) -> list[str]:
+        """The stations this request shows: its `?station=` within the token's scope (a
+        station token: its own; the county token: any, all of them by default)."""
+        scope = request[SCOPE]
+        asked = [s for s in request.query.get("station", "").split(",") if s]
+        if scope != COUNTY:
+            if any(s != scope for s in asked):
+                raise _error(403, "station: this token sees its own station only", "station")
+            return [scope]
+        return asked or self.store().stations() or [self.station]
+
+    def store(self) -> Any:
+        assert self.app.store is not None
+        return self.app.store
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -102,15 +141,33 @@ class Api:
             return await handler(request)
         given = request.headers.get("Authorization", "")
         scheme, _, token = given.partition(" ")
-        if scheme == "Bearer" and hmac.compare_digest(token.encode(), self.token.encode()):
-            return await handler(request)
+        scope = self.scope_of(token) if scheme == "Bearer" else None
+        if scope is not None:
+            request[SCOPE] = scope
+            return await self._within_scope(request, handler)
         csrf = self.session(request)
         if csrf is None:
             return web.json_response({"error": "unauthorized: Bearer token needed"}, status=401)
+        request[SCOPE] = self.sessions[request.cookies[COOKIE]][2]
         if request.method not in ("GET", "HEAD"):
             sent = request.headers.get("X-CSRF-Token", "")
             if not hmac.compare_digest(sent.encode(), csrf.encode()):
                 return web.json_response({"error": "forbidden: CSRF token missing"}, status=403)
+        return await self._within_scope(request, handler)
+
+    async def _within_scope(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A change names no other station: it is made by that station's own bot."""
+        if request.method not in ("GET", "HEAD"):
+            asked = [s for s in request.query.get("station", "").split(",") if s]
+            if any(s != self.station for s in asked):
+                return web.json_response(
+                    {
+                        "error": f"station: changes go through that station's own bot; this "
+                        f"one serves {self.station!r}",
+                        "field": "station",
+                    },
+                    status=403,
+                )
         return await handler(request)
 
     def session(self, request: web.Request) -> str | None:
@@ -189,13 +246,14 @@ class Api:
     async def login(self, request: web.Request) -> web.Response:
         form = await request.post()
         token = str(form.get("token", ""))
-        if not hmac.compare_digest(token.encode(), self.token.encode()):
+        scope = self.scope_of(token)
+        if scope is None:
             station = self.app.config.station.name
             return _html("signin.html", station=station, error="口令不对，请重新输入。", status=401)
         session = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
         self.sessions = {k: v for k, v in self.sessions.items() if v[1] > datetime.now(UTC)}
-        self.sessions[session] = (secrets.token_urlsafe(32), expires)
+        self.sessions[session] = (secrets.token_urlsafe(32), expires, scope)
         response = web.HTTPSeeOther("/")
         response.set_cookie(
             COOKIE,
@@ -209,7 +267,37 @@ class Api:
 
     @route("GET", "/api/dashboard", "what the page shows: the queue, today, outages, 30 days")
     async def dashboard(self, request: web.Request) -> web.Response:
-        return web.json_response(dashboard(self.app))
+        [station] = self.stations(request)[:1] or [self.station]
+        return web.json_response(
+            {
+                **dashboard(self.app, station),
+                "stations": self._visible(request),
+                "station": station,
+                "home": self.station,  # this bot's: only its tickets are reassigned here
+            }
+        )
+
+    def _visible(self, request: web.Request) -> list[str]:
+        scope = request[SCOPE]
+        return self.store().stations() or [self.station] if scope == COUNTY else [scope]
+
+    @route("GET", "/api/stations", "the stations this token may see, each with its open queue")
+    async def stations_route(self, request: web.Request) -> web.Response:
+        store = self.store()
+        rows = []
+        for station in self._visible(request):
+            view = store.for_station(station)
+            leads = [t for t in view.open_tickets() if t.incident_id is None]
+            rows.append(
+                {
+                    "station": station,
+                    "this_bot": station == self.station,
+                    "open": len(leads),
+                    "urgent": sum(1 for t in leads if t.urgent or t.fault_type == "hazard"),
+                    "waiting_messages": view.waiting_count(),
+                }
+            )
+        return web.json_response({"scope": request[SCOPE], "stations": rows})
 
     @route("GET", "/healthz", "is the bot up: gateway, database, KB, outbox, last message")
     async def healthz(self, request: web.Request) -> web.Response:
@@ -219,15 +307,20 @@ class Api:
         knowledge = self.app.services.get("knowledge")
         try:
             backlog = store.sql.value(  # type: ignore[union-attr]
-                "select count(*) from outbox where sent_at is null and given_up_at is null"
+                "select count(*) from outbox where station = ? and sent_at is null "
+                "and given_up_at is null",
+                [self.station],
             )
-            last = store.sql.value("select max(received_at) from inbox")  # type: ignore[union-attr]
+            last = store.sql.value(  # type: ignore[union-attr]
+                "select max(received_at) from inbox where station = ?", [self.station]
+            )
             db_ok = True
         except Exception:  # noqa: BLE001 - reported, not raised
             backlog, last, db_ok = None, None, False
         understander = self.app.services.get("understander")
         return web.json_response(
             {
+                "station": self.station,
                 "gateway": gateway.__class__.__name__,
                 "connected": logged_in.is_set() if logged_in is not None else True,
                 "database": db_ok,
@@ -253,7 +346,8 @@ class Api:
 
     def _tickets(self, request: web.Request) -> list[dict[str, Any]]:
         q = request.query
-        where, args = [], []
+        stations = self.stations(request)
+        where, args = [f"station in ({', '.join('?' for _ in stations)})"], list(stations)
         for key in ("state", "community", "team"):
             if q.get(key):
                 where.append(f"{key} = ?")
@@ -267,18 +361,22 @@ class Api:
             start, end = self._range(request, days=36500)
             where.append("created_at >= ? and created_at < ?")
             args += [start.isoformat(), end.isoformat()]
-        sql = "select * from tickets" + (" where " + " and ".join(where) if where else "")
-        return [dict(r) for r in self.app.store.sql.all(sql + " order by id", args)]  # type: ignore[union-attr]
+        sql = "select * from tickets where " + " and ".join(where)
+        return [dict(r) for r in self.store().sql.all(sql + " order by id", args)]
 
     @route("GET", "/api/tickets/{id}", "one ticket with its event history")
     async def ticket(self, request: web.Request) -> web.Response:
         number = _number(request)
-        row = self.app.store.sql.one("select * from tickets where id = ?", [number])  # type: ignore[union-attr]
+        stations = self.stations(request)
+        marks = ", ".join("?" for _ in stations)
+        row = self.store().sql.one(
+            f"select * from tickets where id = ? and station in ({marks})", [number, *stations]
+        )
         if row is None:
             raise web.HTTPNotFound(
                 text='{"error": "no such ticket"}', content_type="application/json"
             )
-        events = self.app.store.sql.all(  # type: ignore[union-attr]
+        events = self.store().sql.all(
             "select * from ticket_events where ticket_id = ? order by id", [number]
         )
         return web.json_response({**dict(row), "events": [dict(e) for e in events]})
@@ -452,10 +550,12 @@ class Api:
     @route("GET", "/api/stats", "service figures per station, community, team, worker (from, to)")
     async def stats(self, request: web.Request) -> web.Response:
         start, end = self._range(request)
-        rows = figures(self.app.store.sql, self.app.config, start, end)  # type: ignore[union-attr]
-        asked = questions(self.app.store.sql, start, end)  # type: ignore[union-attr]
+        stations = self.stations(request)
+        rows = figures(self.store().sql, self.app.config, start, end, stations)
+        asked = questions(self.store().sql, start, end, stations)
         return web.json_response(
             {
+                "stations": stations,
                 "from": start.isoformat(),
                 "to": end.isoformat(),
                 "rows": [r.public() for r in rows],
@@ -466,7 +566,7 @@ class Api:
     @route("GET", "/api/stats.csv", "the same figures as CSV")
     async def stats_csv(self, request: web.Request) -> web.Response:
         start, end = self._range(request)
-        rows = figures(self.app.store.sql, self.app.config, start, end)  # type: ignore[union-attr]
+        rows = figures(self.store().sql, self.app.config, start, end, self.stations(request))
         return _csv([r.public() for r in rows], CSV_FIELDS, "stats.csv")
 
     @route("GET", "/api/openapi.json", "this description")
@@ -487,10 +587,10 @@ def _escape(text: str) -> str:
     )
 
 
-def dashboard(app: App) -> dict[str, Any]:
-    """The page's data: the open queue (late and urgent first), today's reports, outages,
-    and the last 30 days: arrival minutes per day against the promise, reports per
-    community, complaints per day, and the station's figures."""
+def dashboard(app: App, station: str | None = None) -> dict[str, Any]:
+    """The page's data for one station (this bot's by default): the open queue (late and
+    urgent first), today's reports, outages, and the last 30 days: arrival minutes per day
+    against the promise, reports per community, complaints per day, and its figures."""
     from zoneinfo import ZoneInfo
 
     from handlers.common import FAULT_WORDS, ticket_address, ticket_state, worker_label
@@ -498,6 +598,9 @@ def dashboard(app: App) -> dict[str, Any]:
     from handlers.outages import WHAT, _when, where
 
     ctx = app.context("api")
+    if station is not None and station != app.config.station.id:
+        ctx.store = ctx.store.for_station(station)  # another station's rows, read only
+    st = ctx.store.station
     config, now = app.config, app.clock.now()
     zone = ZoneInfo(config.bot.timezone)
     local_now = now.astimezone(zone)
@@ -521,8 +624,9 @@ def dashboard(app: App) -> dict[str, Any]:
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     today = []
     for row in ctx.store.sql.all(
-        "select id from tickets where created_at >= ? and incident_id is null order by id",
-        [midnight.isoformat()],
+        "select id from tickets where created_at >= ? and incident_id is null and station = ? "
+        "order by id",
+        [midnight.isoformat(), st],
     ):
         t = ctx.store.ticket(row["id"])
         if t is not None:
@@ -545,25 +649,26 @@ def dashboard(app: App) -> dict[str, Any]:
         for o in ctx.store.outages()
     ]
     start = (local_now - timedelta(days=29)).replace(hour=0, minute=0, second=0, microsecond=0)
-    arrivals = _arrivals_per_day(ctx.store.sql, start.astimezone(UTC), zone)
+    arrivals = _arrivals_per_day(ctx.store.sql, start.astimezone(UTC), zone, st)
     communities = [
         {"label": r["community"], "value": r["n"]}
         for r in ctx.store.sql.all(
-            "select community, count(*) as n from tickets where created_at >= ? "
-            "and community is not null group by community order by n desc",
-            [start.astimezone(UTC).isoformat()],
+            "select community, count(*) as n from tickets where created_at >= ? and station = ? "
+            "and community is not null group by community order by n desc, community",
+            [start.astimezone(UTC).isoformat(), st],
         )
     ]
     complaints: dict[str, int] = {}
     for r in ctx.store.sql.all(
-        "select at from complaints where at >= ?", [start.astimezone(UTC).isoformat()]
+        "select at from complaints where at >= ? and station = ?",
+        [start.astimezone(UTC).isoformat(), st],
     ):
         day = datetime.fromisoformat(r["at"]).astimezone(zone).strftime("%m-%d")
         complaints[day] = complaints.get(day, 0) + 1
     station = next(
         (
             f
-            for f in figures(ctx.store.sql, config, start.astimezone(UTC), now)
+            for f in figures(ctx.store.sql, config, start.astimezone(UTC), now, [st])
             if f.by == "station"
         ),
         None,
@@ -597,7 +702,7 @@ def dashboard(app: App) -> dict[str, Any]:
     }
 
 
-def _arrivals_per_day(sql: Any, start: datetime, zone: Any) -> list[dict[str, Any]]:
+def _arrivals_per_day(sql: Any, start: datetime, zone: Any, station: str) -> list[dict[str, Any]]:
     """The median minutes from first report to arrival, per day with arrivals."""
     from bot.stats import percentile
 
@@ -605,8 +710,9 @@ def _arrivals_per_day(sql: Any, start: datetime, zone: Any) -> list[dict[str, An
     for r in sql.all(
         "select t.first_reported_at as began, min(e.at) as arrived from tickets t "
         "join ticket_events e on e.ticket_id = t.id and e.action = 'arrived' "
-        "where coalesce(t.first_reported_at, t.created_at) >= ? group by t.id",
-        [start.isoformat()],
+        "where coalesce(t.first_reported_at, t.created_at) >= ? and t.station = ? "
+        "group by t.id, t.first_reported_at",
+        [start.isoformat(), station],
     ):
         if not r["began"]:
             continue
@@ -620,6 +726,14 @@ def _arrivals_per_day(sql: Any, start: datetime, zone: Any) -> list[dict[str, An
 
 
 MAX_ID = 10**9
+
+
+def _error(status: int, message: str, field: str) -> web.HTTPException:
+    kind = {400: web.HTTPBadRequest, 403: web.HTTPForbidden, 404: web.HTTPNotFound}[status]
+    return kind(
+        text=web.json_response({"error": message, "field": field}).text,
+        content_type="application/json",
+    )
 
 
 def _number(request: web.Request) -> int:
@@ -713,11 +827,16 @@ async def start_api(
     app: App, port: int = DEFAULT_PORT, environ: Any = None
 ) -> web.AppRunner | None:
     """Serve the API on 127.0.0.1:`port`; None (and a warning) when no token is set."""
-    token = (environ if environ is not None else os.environ).get(TOKEN_ENV, "")
-    if not token:
-        log.warning("admin API not started: set %s to serve it on 127.0.0.1:%s", TOKEN_ENV, port)
+    env = environ if environ is not None else os.environ
+    token, county = env.get(TOKEN_ENV, ""), env.get(COUNTY_TOKEN_ENV, "")
+    if not token and not county:
+        log.warning("admin API not started: set %s (or %s) to serve it on 127.0.0.1:%s",
+                    TOKEN_ENV, COUNTY_TOKEN_ENV, port)  # fmt: skip
         return None
-    runner = web.AppRunner(Api(app, token).web_app(), access_log=None)
+    if token and token == county:
+        log.error("admin API not started: %s and %s must differ", TOKEN_ENV, COUNTY_TOKEN_ENV)
+        return None
+    runner = web.AppRunner(Api(app, token or None, county or None).web_app(), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     log.info("admin API on http://127.0.0.1:%s", port)

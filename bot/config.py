@@ -95,6 +95,7 @@ class Worker(Strict):
 class Admin(Strict):
     id: str
     name: str
+    county: bool = False  # also sees every station of a shared store (统计)
 
 
 class BotSection(Strict):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from bot.config import Config
 from bot.sql import Sql
 
 STATION = "全所"
+COUNTY = "全县"  # the row of every station together, when figures cover several
 
 
 @dataclass
@@ -86,13 +88,21 @@ def _minutes(start: str | None, end: str | None) -> float | None:
     return round(delta.total_seconds() / 60, 1)
 
 
-def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Figures]:
-    """Figures for reports first made in [start, end): the station first, then each
-    community, team and worker that has any."""
+def _among(stations: Sequence[str]) -> str:
+    return "station in ({})".format(", ".join("?" for _ in stations))
+
+
+def figures(
+    sql: Sql, config: Config, start: datetime, end: datetime, stations: Sequence[str]
+) -> list[Figures]:
+    """Figures for reports first made in [start, end) at `stations`. One station: the
+    station first, then each community, team and worker that has any. Several (the
+    county's view): all of them together (全县), then each station by its id."""
+    county = len(stations) > 1
     rows = sql.all(
         "select * from tickets where coalesce(first_reported_at, created_at) >= ? "
-        "and coalesce(first_reported_at, created_at) < ?",
-        [start.isoformat(), end.isoformat()],
+        f"and coalesce(first_reported_at, created_at) < ? and {_among(stations)}",
+        [start.isoformat(), end.isoformat(), *stations],
     )
     firsts: dict[int, dict[str, str]] = defaultdict(dict)
     reopened: set[int] = set()
@@ -118,6 +128,9 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
             began_at[lead_id] = first
 
     def rows_for(t: Any) -> list[Figures]:
+        if county:
+            keys = [("county", COUNTY), ("station", t["station"])]
+            return [table.setdefault(k, Figures(*k)) for k in keys]
         keys = [("station", STATION)]
         if t["community"]:
             keys.append(("community", t["community"]))
@@ -155,27 +168,38 @@ def figures(sql: Sql, config: Config, start: datetime, end: datetime) -> list[Fi
             if events.get("done"):
                 f._done += 1
                 f._reopened += t["id"] in reopened
-    _complaints(sql, config, start, end, table)
+    _complaints(sql, config, start, end, table, stations)
     for f in table.values():
         _finish(f, config)
-    order = {"station": 0, "community": 1, "team": 2, "worker": 3}
+    order = {"county": -1, "station": 0, "community": 1, "team": 2, "worker": 3}
     return sorted(table.values(), key=lambda f: (order[f.by], f.key))
 
 
 def _complaints(
-    sql: Sql, config: Config, start: datetime, end: datetime, table: dict[tuple[str, str], Figures]
+    sql: Sql,
+    config: Config,
+    start: datetime,
+    end: datetime,
+    table: dict[tuple[str, str], Figures],
+    stations: Sequence[str],
 ) -> None:
     """Each complaint counts for the station, and for the community, team and worker of the
-    complainer's latest ticket (or, with none, the community of the group it was made in)."""
+    complainer's latest ticket (or, with none, the community of the group it was made in);
+    in the county's view, for the county and its station."""
     for c in sql.all(
-        "select conversation, sender_id from complaints where at >= ? and at < ?",
-        [start.isoformat(), end.isoformat()],
+        "select conversation, sender_id, station from complaints where at >= ? and at < ? "
+        f"and {_among(stations)}",
+        [start.isoformat(), end.isoformat(), *stations],
     ):
+        if len(stations) > 1:
+            for key in (("county", COUNTY), ("station", c["station"])):
+                table.setdefault(key, Figures(*key)).complaints += 1
+            continue
         keys = [("station", STATION)]
         ticket = sql.one(
             "select community, team, worker_id from tickets where reporter_id = ? "
-            "order by id desc limit 1",
-            [c["sender_id"]],
+            "and station = ? order by id desc limit 1",
+            [c["sender_id"], c["station"]],
         )
         label = c["conversation"] or ""  # group:<topic> or dm:<id> (Conversation.label)
         group = config.group(label.removeprefix("group:")) if label.startswith("group:") else None
@@ -219,20 +243,23 @@ def _finish(f: Figures, config: Config) -> None:
 CSV_FIELDS = [k for k in Figures.__dataclass_fields__ if not k.startswith("_")]
 
 
-def questions(sql: Sql, start: datetime, end: datetime, top: int = 10) -> dict[str, Any]:
+def questions(
+    sql: Sql, start: datetime, end: datetime, stations: Sequence[str], top: int = 10
+) -> dict[str, Any]:
     """FAQ questions answered vs handed to a person, and the most asked unanswered ones."""
-    args = [start.isoformat(), end.isoformat()]
+    args = [start.isoformat(), end.isoformat(), *stations]
     counts = {
         r["outcome"]: r["n"]
         for r in sql.all(
-            "select outcome, count(*) as n from questions where at >= ? and at < ? "
-            "group by outcome",
+            f"select outcome, count(*) as n from questions where at >= ? and at < ? "
+            f"and {_among(stations)} group by outcome",
             args,
         )
     }
     unanswered = sql.all(
         "select text, count(*) as n from questions where at >= ? and at < ? "
-        "and outcome = 'handed' group by text order by n desc, text limit ?",
+        f"and {_among(stations)} and outcome = 'handed' group by text order by n desc, text "
+        "limit ?",
         [*args, top],
     )
     return {

@@ -13,6 +13,7 @@ The service records (tickets, workers, waits, complaints) are in `bot.store_serv
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -102,6 +103,20 @@ class Store(ServiceRecords):
 
     def close(self) -> None:
         self.sql.close()
+
+    def for_station(self, station: str) -> Store:
+        """The same connection seen as another station's (the county admin's reads)."""
+        view = copy.copy(self)
+        view.station = station
+        return view
+
+    def stations(self) -> list[str]:
+        """Every station with rows here: its workers, its messages or its tickets."""
+        rows = self.sql.all(
+            "select station from workers union select station from inbox "
+            "union select station from tickets"
+        )
+        return sorted(r["station"] for r in rows if r["station"])
 
     def count(self, table: str) -> int:
         """How many rows of this station's a table holds."""

@@ -1,5 +1,7 @@
 """The station head's figures in chat: 统计 (today and this month), 日报 (yesterday; also
-sent to every admin each morning at [service] daily_summary_hour).
+sent to every admin each morning at [service] daily_summary_hour). A county admin
+(`county = true` in [[admins]]) also reads, under 统计, the county's today and each
+station's, from the shared store.
 
 The figures are bot/stats.py's, the same as the admin API's.
 """
@@ -12,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Incoming
 from bot.records import Timer
 from bot.router import Context, Role, Router, command, in_private
-from bot.stats import STATION, Figures, figures, questions
+from bot.stats import COUNTY, STATION, Figures, figures, questions
 from handlers.commands import acts_as
 
 router = Router(name=__name__)
@@ -21,6 +23,7 @@ router = Router(name=__name__)
 PERIOD = "{label} 报修 {reports} 件（{incidents} 起）｜到场中位 {arrive}｜按时到场 {on_time}｜复电中位 {restore}｜投诉 {complaints} 件"
 FAQ = "问答 {answered} 条，转人工 {handed} 条"
 DAILY = "【日报 {day}】\n{period}\n{faq}\n现在未完成 {open} 张，其中超时 {late} 张；进行中或计划的停电 {outages} 个。"
+COUNTY_HEAD = "全县 {n} 个供电所："
 NONE = "—"
 
 
@@ -33,8 +36,21 @@ def _share(value: float | None) -> str:
 
 
 def _station(ctx: Context, start: datetime, end: datetime) -> Figures:
-    rows = figures(ctx.store.sql, ctx.config, start, end)
+    rows = figures(ctx.store.sql, ctx.config, start, end, [ctx.store.station])
     return next((f for f in rows if f.by == "station"), Figures("station", STATION))
+
+
+def _county(ctx: Context, start: datetime, end: datetime) -> list[str]:
+    """Today across the county, then each station (by its id), from the shared store."""
+    stations = ctx.store.stations() or [ctx.store.station]
+    rows = {(f.by, f.key): f for f in figures(ctx.store.sql, ctx.config, start, end, stations)}
+    if len(stations) == 1:
+        rows[("county", COUNTY)] = rows.get(("station", stations[0]), Figures("county", COUNTY))
+    lines = [COUNTY_HEAD.format(n=len(stations))]
+    lines.append(_period(f"{COUNTY}今天", rows.get(("county", COUNTY), Figures("county", COUNTY))))
+    for station in stations:
+        lines.append(_period(station, rows.get(("station", station), Figures("station", station))))
+    return lines
 
 
 def _period(label: str, f: Figures) -> str:
@@ -61,12 +77,15 @@ async def show_figures(msg: Incoming, ctx: Context) -> str:
     today = _local_midnight(ctx)
     zone = ZoneInfo(ctx.config.bot.timezone)
     month = today.astimezone(zone).replace(day=1).astimezone(UTC)
-    asked = questions(ctx.store.sql, month, now)
+    asked = questions(ctx.store.sql, month, now, [ctx.store.station])
     lines = [
         _period("今天", _station(ctx, today, now)),
         _period("本月", _station(ctx, month, now)),
         FAQ.format(answered=asked["answered"], handed=asked["handed_over"]),
     ]
+    admin = ctx.config.admin(msg.sender.id)
+    if admin is not None and admin.county:
+        lines += _county(ctx, today, now)
     return "\n".join(lines)
 
 
@@ -74,7 +93,7 @@ def daily(ctx: Context) -> str:
     """Yesterday's figures and what is open now."""
     start, end = _local_midnight(ctx, 1), _local_midnight(ctx)
     day = start.astimezone(ZoneInfo(ctx.config.bot.timezone))
-    asked = questions(ctx.store.sql, start, end)
+    asked = questions(ctx.store.sql, start, end, [ctx.store.station])
     open_tickets = [t for t in ctx.store.open_tickets() if t.incident_id is None]
     late = [
         t
