@@ -267,7 +267,8 @@ class Api:
 
     @route("GET", "/api/dashboard", "what the page shows: the queue, today, outages, 30 days")
     async def dashboard(self, request: web.Request) -> web.Response:
-        [station] = self.stations(request)[:1] or [self.station]
+        # one station's page: the one asked for (within scope), else this bot's
+        station = self.stations(request)[0] if request.query.get("station") else self.station
         return web.json_response(
             {
                 **dashboard(self.app, station),

@@ -177,12 +177,60 @@ def migrate(config_path: str) -> None:
 
 
 @cli.group()
+def db() -> None:
+    """The store: migrate it, or copy a station to another (SQLite → the county's PostgreSQL)."""
+
+
+@db.command("migrate")
+@config_option
+@click.option(
+    "--database-url", help="a store other than the config's (postgresql://…, sqlite:///…)"
+)
+def db_migrate(config_path: str, database_url: str | None) -> None:
+    """Create or upgrade the store: the config's [storage] (or POWERBOT_DATABASE_URL).
+
+    Example: POWERBOT_DATABASE_URL=postgresql://powerbot@db/county powerbot db migrate
+    """
+    from bot.sql import StoreError
+    from bot.store import open_sql, where
+
+    target = database_url or _load(config_path).storage.target()
+    try:
+        open_sql(target).close()
+    except StoreError as e:
+        click.echo(f"数据库错误 / store error: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"database ready: {where(target)}")
+
+
+@db.command("copy")
+@click.option("--from", "source", required=True, help="sqlite:///var/powerbot.db or postgresql://…")
+@click.option("--to", "dest", required=True, help="postgresql://… or sqlite:///…")
+@click.option(
+    "--station", help="copy only this station's rows (and name rows made before stations)"
+)
+def db_copy(source: str, dest: str, station: str | None) -> None:
+    """Copy a station's whole store, in one transaction; stop its bot first.
+
+    Example: powerbot db copy --from sqlite:///var/powerbot.db --to postgresql://powerbot@db/county
+    """
+    from bot.dbcopy import copy_store
+    from bot.sql import StoreError
+
+    try:
+        copied = copy_store(source, dest, station)
+    except StoreError as e:
+        click.echo(f"数据库错误 / store error: {e}", err=True)
+        sys.exit(2)
+    click.echo("copied:\n" + "\n".join(copied.lines()))
+
+
+@cli.group()
 def outage() -> None:
     """Outage notices: made here are announced by the running bot (or at its next start)."""
 
 
 def _outage_store(config_path: str):  # noqa: ANN202 - (Config, Store)
-    from bot.store import Store
 
     config = _load(config_path)
     return config, _open_store(config)
@@ -381,7 +429,9 @@ def run(config_path: str, no_api: bool, standby: bool) -> None:
     _logging(config.bot.log_level)
     try:
         gateway = WechatyGateway.from_config(config)
-        kept = asyncio.run(_run(config, _services(config), gateway, api=not no_api, standby=standby))
+        kept = asyncio.run(
+            _run(config, _services(config), gateway, api=not no_api, standby=standby)
+        )
     except GatewayError as e:
         click.echo(f"网关错误 / gateway error: {e}", err=True)
         sys.exit(2)

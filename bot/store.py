@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,35 @@ def _storable(msg: Incoming) -> str | None:
     return text
 
 
+def where(target: str | Path) -> str:
+    """The store named for people: the SQLite file, or the URL without its password."""
+    return redact(str(target)) if is_postgres(target) else sqlite_path(target)
+
+
+def open_sql(target: str | Path) -> Sql:
+    """A connection to the store at `target`, its schema brought up to date."""
+    if is_postgres(target):
+        sql: Sql = PgSql(str(target))
+        try:
+            migrations.apply_pg(sql.conn)
+        except Exception as e:
+            sql.close()
+            raise StoreError(f"{where(target)}: migrating failed: {e}") from e
+        return sql
+    path = Path(sqlite_path(target))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        migrations.apply(db)
+    except (OSError, sqlite3.DatabaseError) as e:
+        raise StoreError(f"{path}: {e}") from e
+    return SqliteSql(db.conn)
+
+
 class Store(ServiceRecords):
     """All reads and writes the bot makes for one station. Open with `Store.open(target,
     station)`: a path (or sqlite:///path) or a postgresql:// URL."""
@@ -73,24 +103,10 @@ class Store(ServiceRecords):
     @classmethod
     def open(cls, target: str | Path, station: str = DEFAULT_STATION) -> Store:
         """Open (making and migrating as needed) the store; StoreError says why not."""
-        if is_postgres(target):
-            sql = PgSql(str(target))
-            try:
-                migrations.apply_pg(sql.conn)
-            except Exception as e:
-                sql.close()
-                raise StoreError(f"{redact(str(target))}: migrating failed: {e}") from e
-            return cls(sql, station, redact(str(target)))
-        path = Path(sqlite_path(target))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(path)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA busy_timeout=5000")
-        migrations.apply(db)
-        store = cls(SqliteSql(db.conn), station, str(path))
-        store._adopt()
+        sql = open_sql(target)
+        store = cls(sql, station, where(target))
+        if sql.dialect == "sqlite":
+            store._adopt()
         return store
 
     def _adopt(self) -> None:
@@ -239,8 +255,14 @@ class Store(ServiceRecords):
                 f"select id from outbox where {waiting} and (claimed_by is null or "
                 "claimed_by = ? or claimed_until < ?) order by priority, id limit ? "
                 f"for update skip locked) returning {columns}",
-                [self.me, iso(now + timedelta(seconds=CLAIM_SECONDS)), self.station, self.me,
-                 iso(now), limit],  # fmt: skip
+                [
+                    self.me,
+                    iso(now + timedelta(seconds=CLAIM_SECONDS)),
+                    self.station,
+                    self.me,
+                    iso(now),
+                    limit,
+                ],  # fmt: skip
             )
             rows.sort(key=lambda r: (r["priority"], r["id"]))
 
@@ -368,8 +390,7 @@ class Store(ServiceRecords):
         st = self.station
         with self.atomic():
             self.sql.run(
-                "delete from inbox where station = ? and handled_at is not null "
-                "and handled_at < ?",
+                "delete from inbox where station = ? and handled_at is not null and handled_at < ?",
                 [st, before],
             )
             self.sql.run(

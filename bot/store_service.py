@@ -70,7 +70,9 @@ class ServiceRecords:
     def _set(self, table: str, key: Any, changes: dict[str, Any], pk: str = "id") -> None:
         """Update one row of this station's (a time is stored as ISO 8601 text in UTC)."""
         sets = ", ".join(f"{c} = ?" for c in changes)
-        values = [iso(v.astimezone(UTC)) if isinstance(v, datetime) else v for v in changes.values()]
+        values = [
+            iso(v.astimezone(UTC)) if isinstance(v, datetime) else v for v in changes.values()
+        ]
         self.sql.run(
             f"update {table} set {sets} where {pk} = ? and station = ?",
             [*values, key, self.station],
@@ -178,8 +180,13 @@ class ServiceRecords:
             f"and community = ? and fault_type in ({kinds}) and {place} "
             "and (state in ('accepted', 'arrived') or created_at >= ? or exists ("
             "select 1 from tickets m where m.incident_id = tickets.id and m.created_at >= ?))",
-            [community, *faults, *([building] if exact else [building, building]), iso(since),
-             iso(since)],  # fmt: skip
+            [
+                community,
+                *faults,
+                *([building] if exact else [building, building]),
+                iso(since),
+                iso(since),
+            ],  # fmt: skip
         )
 
     def unacknowledged(self, group_id: str) -> list[Ticket]:
@@ -399,8 +406,7 @@ class ServiceRecords:
     def outages(self, states: tuple[str, ...] = ("scheduled",)) -> list[Outage]:
         marks = ", ".join("?" for _ in states)
         rows = self.sql.all(
-            f"select * from outages where station = ? and state in ({marks}) "
-            "order by start_at, id",
+            f"select * from outages where station = ? and state in ({marks}) order by start_at, id",
             [self.station, *states],
         )
         return [_outage(r) for r in rows]
@@ -438,8 +444,14 @@ class ServiceRecords:
             "insert into awaiting (station, conversation_id, sender_id, kind, value, until) "
             "values (?, ?, ?, ?, ?, ?) on conflict (station, conversation_id, sender_id, kind) "
             "do update set value = excluded.value, until = excluded.until",
-            [self.station, msg.conversation.id, msg.sender.id, kind, json.dumps(value),
-             iso(until)],  # fmt: skip
+            [
+                self.station,
+                msg.conversation.id,
+                msg.sender.id,
+                kind,
+                json.dumps(value),
+                iso(until),
+            ],  # fmt: skip
         )
 
     def offered(self, msg: Incoming, kind: str, now: datetime) -> Any | None:
