@@ -58,8 +58,16 @@ class Lead:
         raise NotImplementedError
 
     async def take(self, wait: bool) -> None:
-        """Hold the station's lock; LeadTaken if another has it and not `wait`."""
-        if self.try_take():
+        """Hold the station's lock; LeadTaken if another has it and not `wait`. A standby
+        also waits out a database that is away (saying so); an active one says why not."""
+        try:
+            taken = self.try_take()
+        except StoreError as e:
+            if not wait:
+                raise
+            log.warning("standby: %s", e)
+            taken = False
+        if taken:
             self.held = True
             return
         if not wait:

@@ -1,10 +1,11 @@
 """A storm of group messages for whole-bot runs: a station, its messages, and `powerbot
 run` in its own process against the fake puppet service, killed and restarted at will.
 
-Used by tests/test_storm.py (a small storm with kills, in `make test`) and by
-bench/storm.py (the figures). The fake service runs in the calling process; the bot
-is a real `python -m bot run` with its own SQLite file, which the caller reads (WAL
-lets a second connection read while the bot writes) to see what the bot recorded.
+Used by tests/test_storm.py (a small storm with kills, in `make test`), by
+tests/test_standby.py (an active and a standby on PostgreSQL) and by bench/storm.py (the
+figures). The fake service runs in the calling process; the bot is a real `python -m bot
+run` on a SQLite file (WAL lets a second connection read while the bot writes) or a
+PostgreSQL database, which the caller reads to see what the bot recorded.
 """
 
 from __future__ import annotations
@@ -81,10 +82,13 @@ def iter_storm(seed: int, count: int, groups: int = 40, residents: int = 2000) -
             yield Said(sender, name, rng.randrange(groups), rng.choice(CHATTER), "chatter")
 
 
-def station_toml(groups: int, db: Path, endpoint: str) -> str:
-    """A station with `groups` estates, one group each, four teams of three workers."""
-    lines = ['[station]\nname = "风暴供电所"\n', "[bot]\nrate_limit_per_minute = 1000\n"]
-    lines.append(f'[storage]\npath = "{db}"\n')
+def station_toml(groups: int, db: Path | str, endpoint: str, station: str = "storm") -> str:
+    """A station with `groups` estates, one group each, four teams of three workers; its
+    store is the SQLite file `db`, or the PostgreSQL database `db` names."""
+    lines = [f'[station]\nid = "{station}"\nname = "风暴供电所"\n']
+    lines.append("[bot]\nrate_limit_per_minute = 1000\n")
+    key = "url" if str(db).startswith("postgresql://") else "path"
+    lines.append(f'[storage]\n{key} = "{db}"\n')
     lines.append("[service]\nack_every_seconds = 1\n")  # batched acknowledgements come soon
     lines.append(
         f'[gateway]\nendpoint = "{endpoint}"\n'
@@ -120,6 +124,7 @@ class BotProcess:
     endpoint: str
     token: str
     log: Path
+    args: tuple[str, ...] = ()  # e.g. ("--standby",)
     process: subprocess.Popen | None = None
     starts: int = 0
 
@@ -133,7 +138,7 @@ class BotProcess:
         self.starts += 1
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run", "--config", str(self.config)],
+                [sys.executable, "-m", "bot", "run", "--config", str(self.config), *self.args],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -156,9 +161,11 @@ class BotProcess:
 class Books:
     """What the bot's database says, read from outside while it runs."""
 
-    db: Path
+    db: Path | str  # a SQLite file, or a PostgreSQL URL
 
     def _rows(self, sql: str) -> list[tuple]:
+        if isinstance(self.db, str):
+            return self._pg_rows(sql)
         if not self.db.exists():
             return []
         conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5)
@@ -168,6 +175,17 @@ class Books:
             return []
         finally:
             conn.close()
+
+    def _pg_rows(self, sql: str) -> list[tuple]:
+        import psycopg
+
+        if sql.startswith("pragma"):  # PostgreSQL checks its own pages
+            return [("ok",)]
+        with psycopg.connect(self.db, autocommit=True) as conn:
+            try:
+                return conn.execute(sql).fetchall()
+            except psycopg.errors.UndefinedTable:  # tables not made yet
+                return []
 
     def handled(self) -> set[str]:
         return {r[0] for r in self._rows("select id from inbox where handled_at is not null")}

@@ -26,7 +26,13 @@ async def at(bot, minutes: int) -> None:
 
 
 def rows(bot):
-    found = figures(bot.store.sql, bot.app.config, T0 - timedelta(hours=10), T0 + timedelta(days=1), [bot.store.station])
+    found = figures(
+        bot.store.sql,
+        bot.app.config,
+        T0 - timedelta(hours=10),
+        T0 + timedelta(days=1),
+        [bot.store.station],
+    )
     return {(f.by, f.key): f for f in found}
 
 

@@ -141,7 +141,10 @@ async def test_a_send_that_keeps_failing_is_retried_with_waits_then_given_up(bot
         bot.clock.advance(timedelta(minutes=5))
         await bot.app.tick()
     # (the ticket's clocks have queued more meanwhile; these two have been given up)
-    rows = [bot.store.sql.one("select * from outbox where id = ?", [item.id]) for item in (first, second)]
+    rows = [
+        bot.store.sql.one("select * from outbox where id = ?", [item.id])
+        for item in (first, second)
+    ]
     assert all(r["given_up_at"] and r["sent_at"] is None for r in rows)
 
 

@@ -46,7 +46,9 @@ async def test_figures_for_two_repairs_with_known_times(bot):
     start = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
     rows = {
         (f.by, f.key): f
-        for f in figures(bot.store.sql, bot.app.config, start, start + timedelta(days=1), [bot.store.station])
+        for f in figures(
+            bot.store.sql, bot.app.config, start, start + timedelta(days=1), [bot.store.station]
+        )
     }
     station = rows[("station", STATION)]
     assert (station.reports, station.incidents) == (2, 2)
