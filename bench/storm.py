@@ -18,6 +18,11 @@ most about one of a few outages, 15% FAQ questions, 25% chatter) is offered to t
   on the same database: what was lost on the wire, what was recorded and not answered,
   what was sent twice, and the database's integrity.
 
+With `--database-url postgresql://…` (a server the bench may create databases on) or
+`--database-url auto` (a throwaway server from the OS packages, with PostgreSQL's
+durable defaults: fsync on, synchronous_commit on), each mode runs on SQLite first and
+then on PostgreSQL, in the same run, and the figures are printed side by side.
+
 Exit status 1 when a check fails. The figures are copied into bench/README.md.
 """
 
@@ -59,6 +64,44 @@ from tests.storm_harness import (  # noqa: E402
 )
 
 GROUPS = 40
+
+
+class Stores:
+    """Where each run's store goes: a SQLite file in its folder, or a fresh database on a
+    PostgreSQL server (dropped at the end)."""
+
+    def __init__(self, server_url: str | None = None) -> None:
+        self.server_url = server_url
+        self.made: list[str] = []
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.server_url else "sqlite"
+
+    def new(self, folder: Path) -> Path | str:
+        if self.server_url is None:
+            return folder / "bot.db"
+        import psycopg
+
+        name = f"powerbot_bench_{os.getpid()}_{len(self.made)}"
+        with psycopg.connect(self.server_url, autocommit=True) as admin:
+            admin.execute(f"drop database if exists {name}")
+            admin.execute(f"create database {name}")
+        self.made.append(name)
+        return f"{self.server_url.rsplit('/', 1)[0]}/{name}"
+
+    def drop_all(self) -> None:
+        if self.server_url is None:
+            return
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as admin:
+            for name in self.made:
+                admin.execute(f"drop database if exists {name} with (force)")
+        self.made.clear()
+
+
+STORES = Stores()
 
 
 def current_rss_mb() -> float:
@@ -121,7 +164,7 @@ async def in_process(
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "station.toml"
-    path.write_text(station_toml(GROUPS, folder / "bot.db", "127.0.0.1:1"), encoding="utf-8")
+    path.write_text(station_toml(GROUPS, STORES.new(folder), "127.0.0.1:1"), encoding="utf-8")
     config = load_config(path)
     gateway = Recording()
     app = App(config, gateway, services=handlers.make_services(config))
@@ -216,8 +259,9 @@ async def through_gateway(storm: list[Said], mode: str, folder: Path) -> dict[st
     await service.start()
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "station.toml"
-    config.write_text(station_toml(GROUPS, folder / "bot.db", service.endpoint), encoding="utf-8")
-    books = Books(folder / "bot.db")
+    db = STORES.new(folder)
+    config.write_text(station_toml(GROUPS, db, service.endpoint), encoding="utf-8")
+    books = Books(db)
     bot = BotProcess(config, service.endpoint, service.token, folder / f"{mode}.log")
     echo = None
     if mode == "bot":
@@ -277,9 +321,10 @@ async def crash(storm: list[Said], kills: int, seed: int, folder: Path) -> dict[
     rng = random.Random(seed)
     service = await FakePuppetService(world_for(storm, GROUPS)).start()
     config = folder / "station.toml"
-    config.write_text(station_toml(GROUPS, folder / "bot.db", service.endpoint), encoding="utf-8")
+    db = STORES.new(folder)
+    config.write_text(station_toml(GROUPS, db, service.endpoint), encoding="utf-8")
     bot = BotProcess(config, service.endpoint, service.token, folder / "bot.log")
-    books = Books(folder / "bot.db")
+    books = Books(db)
     run = Run(service, bot, books)
     kill_at = sorted(rng.sample(range(len(storm) // 10, len(storm)), kills))
     said_at: dict[str, float] = {}
@@ -361,21 +406,61 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=8)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--one-core", action="store_true", help="pin this process to one core")
+    ap.add_argument(
+        "--database-url",
+        help="also run on PostgreSQL: a server URL the bench may create databases on, or "
+        "'auto' for a throwaway server (durable defaults)",
+    )
     args = ap.parse_args()
     if args.one_core:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(
         f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}, synchronous=FULL"
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M')}"
     )
+    server = None
+    engines: list[str | None] = [None]
+    if args.database_url:
+        url = args.database_url
+        if url == "auto":
+            from tests.pgserver import ThrowawayPostgres
+
+            server = ThrowawayPostgres(durable=True)
+            url = server.start()
+        engines.append(url)
     ok = True
-    if args.mode in ("inprocess", "all"):
-        ok &= run_inprocess(args)
-    if args.mode in ("gateway", "all"):
-        ok &= run_gateway(args)
-    if args.mode in ("crash", "all"):
-        ok &= run_crash(args)
+    global STORES
+    try:
+        for url in engines:
+            STORES = Stores(url)
+            print(
+                "-- on SQLite (WAL, synchronous=FULL)"
+                if url is None
+                else f"-- on PostgreSQL ({_pg_settings(url)})"
+            )
+            try:
+                if args.mode in ("inprocess", "all"):
+                    ok &= run_inprocess(args)
+                if args.mode in ("gateway", "all"):
+                    ok &= run_gateway(args)
+                if args.mode in ("crash", "all"):
+                    ok &= run_crash(args)
+            finally:
+                STORES.drop_all()
+    finally:
+        if server is not None:
+            server.stop()
     sys.exit(0 if ok else 1)
+
+
+def _pg_settings(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        version = conn.execute("show server_version").fetchone()[0].split()[0]
+        fsync = conn.execute("show fsync").fetchone()[0]
+        commit = conn.execute("show synchronous_commit").fetchone()[0]
+    return f"{version} on 127.0.0.1, fsync {fsync}, synchronous_commit {commit}"
 
 
 if __name__ == "__main__":

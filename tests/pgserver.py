@@ -3,7 +3,7 @@
 and removed at the end. As root (CI) it runs as the `postgres` user, since PostgreSQL
 refuses root.
 
-    python -m tests.pgserver          # start one, print its URL, stop it on Ctrl-C
+    python -m tests.pgserver [--durable]   # start one, print its URL, stop it on Ctrl-C
 
 `POWERBOT_TEST_DATABASE_URL=postgresql://…` makes the tests use a server of yours
 instead (they create and drop their own databases on it).
@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -44,7 +45,11 @@ def _free_port() -> int:
 
 
 class ThrowawayPostgres:
-    def __init__(self) -> None:
+    """`durable=False` (the tests): fsync off, nothing waits for the disk. The benches
+    use `durable=True`, PostgreSQL's defaults, to compare with SQLite's synchronous=FULL."""
+
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="powerbot-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
@@ -66,9 +71,10 @@ class ThrowawayPostgres:
                   "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=300 -c shared_buffers=64MB"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
                   "-w", "-t", "60", "-o", options, "start")  # fmt: skip
         self.started = True
@@ -86,7 +92,7 @@ class ThrowawayPostgres:
 
 
 if __name__ == "__main__":
-    server = ThrowawayPostgres()
+    server = ThrowawayPostgres(durable="--durable" in sys.argv)
     print(server.start(), flush=True)
     try:
         while True:
