@@ -469,7 +469,7 @@ async def _run(
     try:
         await app.start()
         runner = await _api(app, config, api)
-        watching = asyncio.create_task(lead.watch())
+        watching = asyncio.create_task(lead.watch(healthy=lambda: app.failure is None))
         asked = asyncio.create_task(stopping.wait())
         await asyncio.wait([watching, asked], return_when=asyncio.FIRST_COMPLETED)
         lost = watching.done()

@@ -18,10 +18,11 @@ import asyncio
 import fcntl
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.sql import StoreError, is_postgres, redact, sqlite_path
+from bot.sql import StoreError, is_postgres, pg_connect, redact, sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,16 @@ class Lead:
                 log.warning("station %r: the active process is gone; taking over", self.station)
                 return
 
-    async def watch(self) -> None:
-        """Return when the lock is no longer ours (the caller then stops)."""
+    async def watch(self, healthy: Callable[[], bool] = lambda: True) -> None:
+        """Return when the lock is no longer ours, or the process is no longer `healthy`
+        (its handling stopped: holding the lock would keep the standby out); the caller
+        then stops."""
         while True:
             await asyncio.sleep(CHECK_SECONDS)
+            if not healthy():
+                log.error("station %r: handling stopped; letting the standby take over",
+                          self.station)  # fmt: skip
+                return
             if not self.still_held():
                 log.error("station %r: lost the lead lock (%s); stopping", self.station,
                           self.describe())  # fmt: skip
@@ -141,21 +148,11 @@ class PgLead(Lead):
     def describe(self) -> str:
         return f"advisory lock ({LOCK_CLASS}, hashtext({self.station!r})) on {redact(str(self.target))}"
 
-    def _connect(self) -> Any:
-        import psycopg
-
-        try:
-            conn = psycopg.connect(str(self.target), autocommit=True, connect_timeout=10)
-        except psycopg.Error as e:
-            raise StoreError(f"cannot connect to {redact(str(self.target))}: {e}") from None
-        # A dead peer is noticed by TCP keepalives too, not only by the next query.
-        return conn
-
     def try_take(self) -> bool:
         import psycopg
 
         if self.conn is None or self.conn.closed:
-            self.conn = self._connect()
+            self.conn = pg_connect(str(self.target))
         try:
             got = self.conn.execute(
                 "select pg_try_advisory_lock(%s, hashtext(%s))",

@@ -127,11 +127,8 @@ class Store(ServiceRecords):
         return view
 
     def stations(self) -> list[str]:
-        """Every station with rows here: its workers, its messages or its tickets."""
-        rows = self.sql.all(
-            "select station from workers union select station from inbox "
-            "union select station from tickets"
-        )
+        """Every station with rows here: its workers or its tickets."""
+        rows = self.sql.all("select station from workers union select station from tickets")
         return sorted(r["station"] for r in rows if r["station"])
 
     def count(self, table: str) -> int:

@@ -137,3 +137,19 @@ def test_sqlite_claims_are_plain_reads(tmp_path):
         assert json.loads(row["payload"]) == {"a": 1} and row["station"] == "baihua"
     finally:
         store.close()
+
+
+async def test_a_process_whose_handling_stopped_lets_the_lock_go(target, monkeypatch):
+    monkeypatch.setattr(lead_module, "CHECK_SECONDS", 0.05)
+    held = Lead.of(target, "baihua")
+    await held.take(wait=False)
+    healthy = [True]
+    watching = asyncio.create_task(held.watch(healthy=lambda: healthy[0]))
+    await asyncio.sleep(0.2)
+    assert not watching.done()
+    healthy[0] = False  # e.g. its store connection broke and the handling loop ended
+    await asyncio.wait_for(watching, 5)
+    held.release()
+    other = Lead.of(target, "baihua")
+    await other.take(wait=False)
+    other.release()
