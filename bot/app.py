@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -47,6 +48,9 @@ log = logging.getLogger(__name__)
 
 Tick = Callable[[Context], Any]
 BATCH = 64  # messages handled in one transaction at most
+# ... and for this long at most: arrivals are recorded between batches, so this bounds
+# how long a message that came in meanwhile waits in memory (what a kill -9 can lose)
+BATCH_SECONDS = 0.05
 LANES = 8  # conversations sent to at once
 OUTBOX_READ = 500  # outbox rows read per pass
 PRUNE_EVERY = timedelta(hours=1)
@@ -254,7 +258,11 @@ class App:
         assert self.store is not None
         with self.store.atomic():  # one commit for the batch
             batch = self.store.ready_messages(self.batch)
-            for msg in batch:
+            began = time.perf_counter()
+            for n, msg in enumerate(batch):
+                if time.perf_counter() - began > BATCH_SECONDS:
+                    batch = batch[:n]  # the rest waits for the next batch, arrivals first
+                    break
                 ctx = self.context(cause=msg.id)
                 try:
                     with self.store.atomic():  # a savepoint: this message's effects alone

@@ -162,8 +162,14 @@ class Books:
     """What the bot's database says, read from outside while it runs."""
 
     db: Path | str  # a SQLite file, or a PostgreSQL URL
+    station: str | None = None  # one station's rows of a shared store (None: all)
 
     def _rows(self, sql: str) -> list[tuple]:
+        if self.station is not None and not sql.startswith("pragma"):
+            # every query here reads one table: its station's rows only
+            sql = sql.replace(" where ", f" where station = '{self.station}' and ", 1)
+            if " where " not in sql:
+                sql += f" where station = '{self.station}'"
         if isinstance(self.db, str):
             return self._pg_rows(sql)
         if not self.db.exists():
@@ -192,6 +198,9 @@ class Books:
 
     def recorded(self) -> set[str]:
         return {r[0] for r in self._rows("select id from inbox")}
+
+    def stations(self) -> set[str]:
+        return {r[0] for r in self._rows("select distinct station from inbox")}
 
     def unsent(self) -> int:
         rows = self._rows(
