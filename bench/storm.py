@@ -290,7 +290,7 @@ async def through_gateway(storm: list[Said], mode: str, folder: Path) -> dict[st
             await run.until(lambda: len(service.world.sent) >= len(storm), timeout=900, every=0.01)
         elapsed = time.perf_counter() - started
     finally:
-        bot.stop()
+        await bot.astop()
         if echo is not None:
             echo.terminate()
             echo.wait(30)
@@ -353,7 +353,7 @@ async def crash(storm: list[Said], kills: int, seed: int, folder: Path) -> dict[
             every=0.05,
         )
     finally:
-        bot.stop()
+        await bot.astop()
         await service.stop()
     recorded, handled = books.recorded() & ids, books.handled()
     reports = {i for i in recorded if run.said[i].kind == "report"}

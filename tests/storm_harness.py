@@ -156,6 +156,16 @@ class BotProcess:
             self.process.terminate()
             self.process.wait(30)
 
+    async def astop(self) -> None:
+        """SIGTERM and wait without blocking the loop: the fake service, in this process's
+        loop, must be able to answer the bot's Stop (or the bot waits 10 s for it)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        async with asyncio.timeout(30):
+            while self.process.poll() is None:
+                await asyncio.sleep(0.02)
+
 
 @dataclass
 class Books:

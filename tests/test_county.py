@@ -65,9 +65,9 @@ async def test_three_stations_on_one_store_and_a_standby_taking_over(tmp_path: P
             await run.until(lambda run=run: _settled(run.books), timeout=90)
     finally:
         if standby is not None:
-            standby.stop()
+            await standby.astop()
         for run in runs.values():
-            run.bot.stop()
+            await run.bot.astop()
             await run.service.stop()
 
     assert took < TAKEOVER_SECONDS, f"took over in {took:.1f} s"

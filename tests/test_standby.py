@@ -60,8 +60,8 @@ async def test_the_standby_takes_over_within_10_s_of_a_kill_9(
         everything = set(run.said)
         await run.until(lambda: _settled(books), timeout=60)
     finally:
-        standby.stop()
-        active.stop()
+        await standby.astop()
+        await active.astop()
         await service.stop()
 
     assert took < TAKEOVER_SECONDS, f"took over in {took:.1f} s"

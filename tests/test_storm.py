@@ -63,7 +63,7 @@ async def test_kill_9_at_several_points_of_a_storm_loses_and_doubles_nothing_mor
         everything = set(run.said)
         await run.until(lambda: _settled(books, everything))
     finally:
-        bot.stop()
+        await bot.astop()
         await service.stop()
 
     recorded, handled = books.recorded(), books.handled()
