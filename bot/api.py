@@ -102,6 +102,7 @@ SCOPE = web.RequestKey("scope", str)  # the request's scope: COUNTY or a station
 class Api:
     def __init__(self, app: App, token: str | None, county_token: str | None = None) -> None:
         self.app = app
+        # scope -> token; a station id is never "county" (bot.config reserves it)
         self.tokens = {k: v for k, v in ((COUNTY, county_token), (self.station, token)) if v}
         # session id -> (csrf token, expires, scope)
         self.sessions: dict[str, tuple[str, datetime, str]] = {}
@@ -378,7 +379,8 @@ class Api:
                 text='{"error": "no such ticket"}', content_type="application/json"
             )
         events = self.store().sql.all(
-            "select * from ticket_events where ticket_id = ? order by id", [number]
+            "select * from ticket_events where ticket_id = ? and station = ? order by id",
+            [number, row["station"]],
         )
         return web.json_response({**dict(row), "events": [dict(e) for e in events]})
 
@@ -410,17 +412,15 @@ class Api:
 
     @route("GET", "/api/incidents", "open incidents: each lead ticket with its reports")
     async def incidents(self, request: web.Request) -> web.Response:
-        store = self.app.store
-        leads = [t for t in store.open_tickets() if t.incident_id is None]  # type: ignore[union-attr]
-        return web.json_response(
-            [
-                {
-                    **t.model_dump(mode="json"),
-                    "reports": [t.id, *[m.id for m in store.members(t.id)]],
-                }  # type: ignore[union-attr]
-                for t in leads
-            ]
-        )
+        found = []
+        for station in self.stations(request):
+            store = self.store().for_station(station)
+            for t in store.open_tickets():
+                if t.incident_id is None:
+                    reports = [t.id, *[m.id for m in store.members(t.id)]]
+                    found.append({**t.model_dump(mode="json"), "station": station,
+                                  "reports": reports})  # fmt: skip
+        return web.json_response(found)
 
     @route("POST", "/api/tickets/{id}/merge", "merge another ticket into this one", MergeBody)
     async def merge(self, request: web.Request) -> web.Response:
@@ -466,8 +466,13 @@ class Api:
 
     @route("GET", "/api/outages", "outages announced and not over")
     async def outages(self, request: web.Request) -> web.Response:
-        found = self.app.store.outages()  # type: ignore[union-attr]
-        return web.json_response([o.model_dump(mode="json") for o in found])
+        return web.json_response(
+            [
+                {**o.model_dump(mode="json"), "station": station}
+                for station in self.stations(request)
+                for o in self.store().for_station(station).outages()
+            ]
+        )
 
     @route(
         "POST", "/api/outages", "announce a planned outage (the chat command's checks)", OutageBody

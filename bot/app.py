@@ -109,7 +109,6 @@ class App:
     async def start(self, *, background: bool = True) -> None:
         self.store = Store.open(self.db_path, self.config.station.id)
         self.store.sync_workers(self.config.workers)
-        self.store.release_claims()  # we serve the station now: nothing is anyone else's
         self.services["dispatcher"] = self.dispatcher
         self.gateway.attach(self)
         for loop, name in (

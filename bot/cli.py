@@ -102,23 +102,43 @@ async def _chat(
     from bot.app import App
     from bot.clock import OffsetClock
     from bot.gateways.console import ConsoleGateway
+    from bot.lead import Lead, LeadTaken
+    from bot.sql import StoreError
 
+    # The chat serves the station as a bot would: not beside the station's running bot.
+    lead = Lead.of(db or config.storage.target(), config.station.id)
+    try:
+        await lead.take(wait=False)
+    except LeadTaken:
+        click.echo(
+            f"station {config.station.id!r} is served by a running bot ({lead.describe()}): "
+            "the chat would answer its messages too. Stop it, or chat on another store "
+            "with --db var/chat.db",
+            err=True,
+        )
+        sys.exit(2)
+    except StoreError as e:
+        click.echo(f"数据库错误 / store error: {e}", err=True)
+        sys.exit(2)
     clock = OffsetClock()
     first_group = config.groups[0].topic if config.groups else None
     gateway = ConsoleGateway(clock, bot_name=config.bot.name, group=first_group, as_json=as_json)
     app = App(config, gateway, clock, services=services, db_path=db)
     gateway.on_wait = app.tick
-    await app.start(background=script is None)
-    runner = await _api(app, config, api)
     try:
-        if script is not None:
-            await gateway.run_lines(script)
-        else:
-            await gateway.run_interactive()
+        await app.start(background=script is None)
+        runner = await _api(app, config, api)
+        try:
+            if script is not None:
+                await gateway.run_lines(script)
+            else:
+                await gateway.run_interactive()
+        finally:
+            if runner is not None:
+                await runner.cleanup()
+            await app.stop()
     finally:
-        if runner is not None:
-            await runner.cleanup()
-        await app.stop()
+        lead.release()
 
 
 @cli.command()

@@ -57,6 +57,8 @@ class Station(Strict):
             raise ValueError(
                 f"{value!r} is not a station id: 1-32 of a-z, 0-9, _ and -, e.g. baihua"
             )
+        if value == "county":
+            raise ValueError("'county' names the county's scope; give the station its own id")
         return value
 
 

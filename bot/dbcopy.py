@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.lead import LOCK_CLASS
 from bot.sql import Sql, StoreError, is_postgres
 
 # Parents before children (ticket_events and outages name tickets).
@@ -48,38 +49,44 @@ BATCH = 1000
 class Copied:
     stations: list[str]
     rows: dict[str, int] = field(default_factory=dict)
-    shift: int = 0
+    shifts: dict[str, int] = field(default_factory=dict)  # table -> how far its ids moved
+
+    @property
+    def shift(self) -> int:
+        return self.shifts.get("tickets", 0)
 
     def lines(self) -> list[str]:
         out = [f"stations: {', '.join(self.stations)}"]
         out += [f"  {table}: {n}" for table, n in self.rows.items()]
         if self.shift:
             out.append(
-                f"ids moved up by {self.shift} (the destination held other stations): "
-                f"ticket #12 is now #{12 + self.shift}"
+                f"ticket numbers moved up by {self.shift} (the destination held other "
+                f"stations): ticket #12 is now #{12 + self.shift}"
             )
+        moved = [f"{t} +{n}" for t, n in self.shifts.items() if n and t != "tickets"]
+        if moved:
+            out.append("other ids moved up: " + ", ".join(moved))
         return out
 
 
 def copy_store(source: str | Path, dest: str | Path, station: str | None = None) -> Copied:
-    """Copy `station`'s rows (every station's, if None) from `source` to `dest`."""
-    from bot.lead import Lead
+    """Copy a station's rows from `source` to `dest`: a SQLite source's rows are all one
+    station's (`station` names them, else the id they carry); from PostgreSQL, `station`'s
+    rows, or every station's when None."""
     from bot.store import open_sql, where
 
     if str(source) == str(dest):
         raise StoreError("--from and --to are the same store")
-    if not is_postgres(source):
-        if not Path(_sqlite_file(source)).exists():
-            raise StoreError(f"{where(source)}: no such file")
-        lead = Lead.of(source, station or "")
-        if not lead.try_take():
-            raise StoreError(
-                f"{where(source)}: its bot is running; stop it first (systemctl stop …)"
-            )
-        lead.release()
-    src, dst = open_sql(source), open_sql(dest)
+    if not is_postgres(source) and not Path(_sqlite_file(source)).exists():
+        raise StoreError(f"{where(source)}: no such file")
+    src = open_sql(source)
     try:
-        return _copy(src, dst, station, where(source), where(dest))
+        dst = open_sql(dest)
+    except StoreError:
+        src.close()
+        raise
+    try:
+        return _copy(src, dst, station, source, dest)
     finally:
         src.close()
         dst.close()
@@ -91,63 +98,111 @@ def _sqlite_file(target: str | Path) -> str:
     return sqlite_path(target)
 
 
-def _copy(src: Sql, dst: Sql, station: str | None, src_name: str, dst_name: str) -> Copied:
+def _stations_in(sql: Sql) -> list[str]:
+    return sorted(
+        {r["station"] for t in TABLES for r in sql.all(f"select distinct station from {t}")}
+    )
+
+
+def _not_running(source: str | Path, stations: list[str]) -> None:
+    """The copy of a station whose bot runs would miss what it does next: refused."""
+    from bot.lead import Lead
+    from bot.store import where
+
+    for station in stations if is_postgres(source) else [""]:
+        lead = Lead.of(source, station)
+        try:
+            free = lead.try_take()
+        finally:
+            lead.release()
+        if not free:
+            who = f"station {station!r}'s bot" if station else "its bot"
+            raise StoreError(f"{where(source)}: {who} is running; stop it first (systemctl stop …)")
+
+
+def _copy(src: Sql, dst: Sql, station: str | None, source: str | Path, dest: str | Path) -> Copied:
+    from bot.store import where
+
+    src_name, dst_name = where(source), where(dest)
+    found = _stations_in(src)
+    if src.dialect == "sqlite":  # one station's file, whatever ids its rows carry
+        named = [s for s in found if s]
+        if station is None and len(named) != 1:
+            raise StoreError(
+                f"{src_name}: its rows carry no station id (or several): say which station "
+                "it is with --station"
+            )
+        stations, label, where_station = [station or named[0]], station or named[0], None
+    else:
+        if station is None and "" in found:
+            raise StoreError(f"{src_name} has rows without a station: copy with --station")
+        stations = [station] if station else [s for s in found if s]
+        label, where_station = None, station
+    if not stations:
+        raise StoreError(f"{src_name} holds no rows to copy")
+    if dst.dialect == "sqlite":
+        if len(stations) > 1:
+            raise StoreError(
+                f"{dst_name}: a SQLite file holds one station: say which with --station"
+            )
+        if any(s for s in _stations_in(dst)):
+            raise StoreError(f"{dst_name} is not empty: copy into a new file")
+    _not_running(source, stations)
+    taken = [s for s in stations if dst.value("select 1 from tickets where station = ? union "
+                                              "select 1 from inbox where station = ? limit 1",
+                                              [s, s])]  # fmt: skip
+    if taken:
+        raise StoreError(f"{dst_name} already holds station {', '.join(taken)}; not copied twice")
     # one consistent read of the source
     src.run("begin isolation level repeatable read" if src.dialect == "postgresql" else "begin")
     try:
-        found = sorted(
-            {r["station"] for t in TABLES for r in src.all(f"select distinct station from {t}")}
-        )
-        if station is None:
-            if "" in found:
-                raise StoreError(
-                    f"{src_name} has rows from before stations (no station id): say which "
-                    "station they are with --station"
-                )
-            stations = found
-        else:
-            stations = [station]
-        if not stations:
-            raise StoreError(f"{src_name} holds no rows to copy")
-        taken = [s for s in stations if dst.value("select 1 from tickets where station = ? union "
-                                                  "select 1 from inbox where station = ? limit 1",
-                                                  [s, s])]  # fmt: skip
-        if taken:
-            raise StoreError(
-                f"{dst_name} already holds station {', '.join(taken)}; not copied twice"
-            )
-        shift = _shift(dst)
-        copied = Copied(stations, shift=shift)
+        copied = Copied(stations)
         with dst.atomic():
+            if dst.dialect == "postgresql":  # one copy at a time into a store
+                dst.run(f"select pg_advisory_xact_lock({LOCK_CLASS}, 0)")
             for table in TABLES:
-                copied.rows[table] = _copy_table(src, dst, table, station, shift)
-            if dst.dialect == "postgresql":
-                for table in TABLES:
-                    if table not in NO_KEY:
-                        key = KEYS.get(table, "id")
-                        dst.run(
-                            f"select setval(pg_get_serial_sequence('{table}', '{key}'), "
-                            f"coalesce((select max({key}) from {table}), 0) + 1, false)"
-                        )
+                if table not in NO_KEY:
+                    copied.shifts[table] = _reserve(src, dst, table, where_station)
+            for table in TABLES:
+                copied.rows[table] = _copy_table(
+                    src, dst, table, where_station, label, copied.shifts
+                )
+        if not any(copied.rows.values()):
+            raise StoreError(f"{src_name}: nothing to copy for {', '.join(stations)}")
         return copied
     finally:
         src.run("rollback")
 
 
-def _shift(dst: Sql) -> int:
-    """0 into an empty destination; else the round number above its largest id."""
-    top = 0
-    for table in TABLES:
-        if table in NO_KEY:
-            continue
-        key = KEYS.get(table, "id")
-        top = max(top, dst.value(f"select coalesce(max({key}), 0) from {table}") or 0)
-    return 0 if top == 0 else (top // ROUND + 1) * ROUND
+def _reserve(src: Sql, dst: Sql, table: str, station: str | None) -> int:
+    """How far this table's copied ids move (0 into an empty table; else to a round number
+    at least 1000 above anything given out), and on PostgreSQL the ids they land on taken
+    from the table's counter first, so other stations' bots, writing meanwhile, are given
+    ids above them."""
+    key = KEYS.get(table, "id")
+    top = dst.value(f"select coalesce(max({key}), 0) from {table}") or 0
+    sequence = f"pg_get_serial_sequence('{table}', '{key}')"
+    if dst.dialect == "postgresql":
+        given = dst.value(
+            f"select case when is_called then last_value else 0 end from {_seq_name(dst, table, key)}"
+        )
+        top = max(top, given or 0)
+    shift = 0 if top == 0 else -(-(top + 1000) // ROUND) * ROUND
+    where, args = ("", []) if station is None else ("where station = ?", [station])
+    highest = src.value(f"select coalesce(max({key}), 0) from {table} {where}", args) or 0
+    if dst.dialect == "postgresql" and highest:
+        dst.run(f"select setval({sequence}, greatest(?, (select last_value from "
+                f"{_seq_name(dst, table, key)})), true)", [shift + highest])  # fmt: skip
+    return shift
+
+
+def _seq_name(dst: Sql, table: str, key: str) -> str:
+    return dst.value(f"select pg_get_serial_sequence('{table}', '{key}')")
 
 
 def _rows(src: Sql, table: str, station: str | None) -> Iterator[dict[str, Any]]:
     key = "id" if table in NO_KEY else KEYS.get(table, "id")
-    where, args = ("", []) if station is None else ("where station in (?, '')", [station])
+    where, args = ("", []) if station is None else ("where station = ?", [station])
     last: Any = None
     while True:  # in pages by key: a big inbox never sits in memory whole
         page_where = where
@@ -164,14 +219,20 @@ def _rows(src: Sql, table: str, station: str | None) -> Iterator[dict[str, Any]]
         last = rows[-1][key]
 
 
-def _copy_table(src: Sql, dst: Sql, table: str, station: str | None, shift: int) -> int:
+def _copy_table(
+    src: Sql,
+    dst: Sql,
+    table: str,
+    station: str | None,
+    label: str | None,
+    shifts: dict[str, int],
+) -> int:
     count = 0
     batch: list[dict[str, Any]] = []
     for row in _rows(src, table, station):
-        if station is not None:
-            row["station"] = station
-        if shift:
-            _move(table, row, shift)
+        if label is not None:
+            row["station"] = label
+        _move(table, row, shifts)
         batch.append(row)
         if len(batch) >= BATCH:
             count += _insert(dst, table, batch)
@@ -181,16 +242,16 @@ def _copy_table(src: Sql, dst: Sql, table: str, station: str | None, shift: int)
     return count
 
 
-def _move(table: str, row: dict[str, Any], shift: int) -> None:
-    """Every id in the row, and every reference to one, up by `shift`."""
+def _move(table: str, row: dict[str, Any], shifts: dict[str, int]) -> None:
+    """Every id in the row moved by its table's shift, and every reference by the shift
+    of the table it names."""
     if table not in NO_KEY:
-        key = KEYS.get(table, "id")
-        row[key] += shift
+        row[KEYS.get(table, "id")] += shifts.get(table, 0)
     for column in ("ticket_id", "incident_id"):
         if row.get(column) is not None:
-            row[column] += shift
+            row[column] += shifts.get("tickets", 0)
     if table == "timers" and row["kind"] in TIMER_REFS and str(row["ref"]).isdigit():
-        row["ref"] = str(int(row["ref"]) + shift)
+        row["ref"] = str(int(row["ref"]) + shifts.get(TIMER_REFS[row["kind"]], 0))
 
 
 def _insert(dst: Sql, table: str, rows: list[dict[str, Any]]) -> int:

@@ -233,7 +233,7 @@ def _finish(f: Figures, config: Config) -> None:
     if f.by == "community":
         community = config.community(f.key)
         households = community.households if community else None
-    elif f.by == "station":
+    elif f.by == "station" and f.key in (STATION, config.station.id):  # not another's
         counted = [c.households for c in config.communities if c.households]
         households = sum(counted) if counted else None
     if households:

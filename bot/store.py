@@ -37,7 +37,10 @@ log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 40  # about three hours of tries at the longest wait
 MAX_SEND_WAIT_SECONDS = 300
 KEEP_DAYS = 30  # handled messages and sent replies are kept this long, then pruned
-CLAIM_SECONDS = 60  # an outbox row read for sending is this process's for this long
+# An outbox row read for sending is this process's for this long (renewed on each pass,
+# at least every tick): after a takeover the new process sends the old one's rows once
+# the claims lapse, so an old process not yet stopped cannot send them too.
+CLAIM_SECONDS = 10
 DEFAULT_STATION = "main"
 
 
@@ -303,15 +306,6 @@ class Store(ServiceRecords):
         )
         return not give_up
 
-    def release_claims(self) -> int:
-        """This station's unsent rows are nobody's: called by the process that just became
-        the station's lead, which proves whoever claimed them before is gone."""
-        return self.sql.run(
-            "update outbox set claimed_by = null, claimed_until = null "
-            "where station = ? and sent_at is null and claimed_by is not null",
-            [self.station],
-        ).rowcount
-
     # Timers: every clock of the service is a row here, fired through the App's tick.
     def add_timer(
         self, kind: str, ref: str | int, due_at: datetime, payload: dict | None = None
@@ -364,8 +358,9 @@ class Store(ServiceRecords):
         station that holds it, or fired it already, makes this False)."""
         return (
             self.sql.value(
-                "select id from timers where id = ? and fired_at is null for update skip locked",
-                [timer_id],
+                "select id from timers where id = ? and station = ? and fired_at is null "
+                "for update skip locked",
+                [timer_id, self.station],
             )
             is not None
         )

@@ -430,6 +430,30 @@ class ServiceRecords:
             [outage_id, self.station],
         )
 
+    # Announcements (handlers/announcements.py).
+    def add_announcement(self, row: dict[str, Any]) -> int:
+        return self.sql.insert("announcements", {**row, "station": self.station})
+
+    def announcement(self, announcement_id: int) -> dict[str, Any] | None:
+        return self.sql.one(
+            "select * from announcements where id = ? and station = ?",
+            [announcement_id, self.station],
+        )
+
+    def active_announcements(self) -> list[dict[str, Any]]:
+        return self.sql.all(
+            "select * from announcements where state = 'active' and station = ? order by id",
+            [self.station],
+        )
+
+    def set_announcement(self, announcement_id: int, sent: int = 0, **changes: Any) -> None:
+        """Change an announcement's fields; `sent` more sends counted."""
+        sets = "".join(f"{c} = ?, " for c in changes)
+        self.sql.run(
+            f"update announcements set {sets}sent = sent + ? where id = ? and station = ?",
+            [*changes.values(), sent, announcement_id, self.station],
+        )
+
     # What was offered to one person in one chat (详细, 更多, 确认), until it lapses.
     def offer(self, msg: Incoming, kind: str, value: Any, until: datetime) -> None:
         """Remember what `msg`'s sender may ask for next. One thing to 确认 at a time: a
@@ -598,9 +622,9 @@ class ServiceRecords:
             },
             ignore=True,
         )
-        self.sql.run(
-            "delete from unsure where station = ? and id <= "
-            "(select max(id) from unsure where station = ?) - ?",
+        self.sql.run(  # the newest by rank: ids are shared by every station of a store
+            "delete from unsure where station = ? and id not in (select id from unsure "
+            "where station = ? order by id desc limit ?)",
             [self.station, self.station, UNSURE_KEPT],
         )
 

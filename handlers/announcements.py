@@ -169,8 +169,7 @@ async def confirm(msg: Incoming, ctx: Context) -> str:
     plan = ctx.store.offered(msg, "confirm_announce", ctx.now())
     ctx.store.withdraw(msg, "confirm_announce")
     next_at = datetime.fromisoformat(plan["next_at"])
-    announcement_id = ctx.store.sql.insert(
-        "announcements",
+    announcement_id = ctx.store.add_announcement(
         {
             "groups": json.dumps(plan["groups"], ensure_ascii=False),
             "text": plan["text"],
@@ -179,7 +178,7 @@ async def confirm(msg: Incoming, ctx: Context) -> str:
             "state": "active",
             "created_by": msg.sender.id,
             "created_at": ctx.now().isoformat(),
-        },
+        }
     )
     ctx.store.add_timer("announcement", announcement_id, next_at)
     when = _when_words(plan["repeat"], next_at, ctx)
@@ -188,7 +187,7 @@ async def confirm(msg: Incoming, ctx: Context) -> str:
 
 @router.timer("announcement")
 async def send(timer: Timer, ctx: Context) -> None:
-    row = ctx.store.sql.one("select * from announcements where id = ?", [int(timer.ref)])
+    row = ctx.store.announcement(int(timer.ref))
     if row is None or row["state"] != "active":
         return
     stale = ctx.now() - timer.due_at > STALE  # the bot was down: not a day late
@@ -198,7 +197,7 @@ async def send(timer: Timer, ctx: Context) -> None:
     elif not row["repeat"]:  # a one-off missed: its author decides, it is not "sent"
         when = _when_words("", timer.due_at, ctx)
         await ctx.tell_person(row["created_by"], MISSED.format(id=row["id"], when=when))
-        ctx.store.sql.run("update announcements set state = 'missed' where id = ?", [row["id"]])
+        ctx.store.set_announcement(row["id"], state="missed")
         return
     zone = ZoneInfo(ctx.config.bot.timezone)
     nxt = None
@@ -208,21 +207,17 @@ async def send(timer: Timer, ctx: Context) -> None:
         nxt = _next(row["repeat"], None, due.timetz().replace(tzinfo=None), after)
     sent = 0 if stale else 1
     if nxt is None:
-        ctx.store.sql.run(
-            "update announcements set state = 'done', sent = sent + ? where id = ?",
-            [sent, row["id"]],
-        )
+        ctx.store.set_announcement(row["id"], sent, state="done")
         return
-    ctx.store.sql.run(
-        f"update announcements set next_at = ?, sent = sent + {sent} where id = ?",
-        [nxt.astimezone(ctx.now().tzinfo).isoformat(), row["id"]],
+    ctx.store.set_announcement(
+        row["id"], sent, next_at=nxt.astimezone(ctx.now().tzinfo).isoformat()
     )
     ctx.store.add_timer("announcement", row["id"], nxt)
 
 
 @router.message(in_private, acts_as(Role.admin), command("公告列表"))
 async def list_announcements(msg: Incoming, ctx: Context) -> str:
-    rows = ctx.store.sql.all("select * from announcements where state = 'active' order by id")
+    rows = ctx.store.active_announcements()
     if not rows:
         return LIST_NONE
     lines = [
@@ -241,9 +236,9 @@ async def list_announcements(msg: Incoming, ctx: Context) -> str:
 async def cancel(msg: Incoming, ctx: Context) -> str:
     args = command_args(msg.text, "取消公告") or []
     number = int(args[0]) if args and args[0].isdigit() else None
-    row = ctx.store.sql.one("select * from announcements where id = ?", [number or 0])
+    row = ctx.store.announcement(number or 0)
     if row is None or row["state"] != "active":
         return NO_SUCH.format(id=number if number is not None else "？")
-    ctx.store.sql.run("update announcements set state = 'cancelled' where id = ?", [number])
+    ctx.store.set_announcement(number, state="cancelled")  # type: ignore[arg-type]
     ctx.store.cancel_timers("announcement", number)  # type: ignore[arg-type]
     return CANCELLED.format(id=number)

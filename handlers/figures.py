@@ -44,8 +44,9 @@ def _county(ctx: Context, start: datetime, end: datetime) -> list[str]:
     """Today across the county, then each station (by its id), from the shared store."""
     stations = ctx.store.stations() or [ctx.store.station]
     rows = {(f.by, f.key): f for f in figures(ctx.store.sql, ctx.config, start, end, stations)}
-    if len(stations) == 1:
-        rows[("county", COUNTY)] = rows.get(("station", stations[0]), Figures("county", COUNTY))
+    if len(stations) == 1:  # one station's figures: its row is the county's too
+        only = rows.get(("station", STATION), Figures("station", stations[0]))
+        rows[("county", COUNTY)] = rows[("station", stations[0])] = only
     lines = [COUNTY_HEAD.format(n=len(stations))]
     lines.append(_period(f"{COUNTY}今天", rows.get(("county", COUNTY), Figures("county", COUNTY))))
     for station in stations:

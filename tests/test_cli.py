@@ -106,3 +106,20 @@ def test_a_wait_too_long_for_the_clock_is_refused_not_fatal(tmp_path):
         tmp_path, "/wait 99999999999d\n/as r1 张阿姨\n/group 幸福花园业主用电群\n3栋停电了\n"
     )
     assert "工单号 1" in next(line["text"] for line in lines if "group" in line["to"])
+
+
+def test_chat_does_not_run_beside_the_stations_running_bot(tmp_path):
+    import asyncio
+
+    from bot.lead import Lead
+
+    running = Lead.of(tmp_path / "chat.db", "baihua")
+    asyncio.run(running.take(wait=False))
+    try:
+        path = tmp_path / "script.txt"
+        path.write_text("/group 幸福花园业主用电群\n3栋停电了\n", encoding="utf-8")
+        args = ["chat", "--config", str(EXAMPLE_CONFIG), "--script", str(path)]
+        result = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "chat.db")])
+        assert result.exit_code == 2 and "--db" in result.output
+    finally:
+        running.release()

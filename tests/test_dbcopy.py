@@ -143,12 +143,48 @@ async def test_copies_that_must_not_happen_are_refused(
     finally:
         await bot.app.stop()
     old = open_sql(first)
-    old.run("update tickets set station = ''")  # rows from before stations
+    for table in TABLES:
+        old.run(f"update {table} set station = ''")  # a file from before stations
     old.close()
     with pytest.raises(StoreError, match="--station"):
         copy_store(first, pg_databases.create())
     with pytest.raises(StoreError, match="no such file"):
         copy_store(tmp_path / "nothing.db", url)
+    other = Store.open(url, "xinan")
+    other.sync_workers(base_config.workers)  # a second station in the county store
+    other.close()
+    with pytest.raises(StoreError, match="one station"):  # a county into one SQLite file
+        copy_store(url, tmp_path / "county.db")
+    with pytest.raises(StoreError, match="running"):  # a county station whose bot runs
+        from bot.lead import Lead
+
+        held = Lead.of(url, "baihua")
+        await held.take(wait=False)
+        try:
+            copy_store(url, tmp_path / "out.db", "baihua")
+        finally:
+            held.release()
+
+
+async def test_a_file_whose_rows_carry_an_old_station_id_is_copied_whole(
+    base_config, shared_services, tmp_path, clock, pg_databases
+):
+    first = tmp_path / "station.db"
+    await _a_busy_station(base_config, shared_services, first, clock)
+    old = open_sql(first)
+    for table in TABLES:
+        old.run(f"update {table} set station = 'main'")  # last opened under the default id
+    old.close()
+    url = pg_databases.create()
+    copied = copy_store(first, url, "baihua")
+    assert copied.rows["tickets"] == 3 and copied.stations == ["baihua"]
+    store = Store.open(url, "baihua")
+    try:
+        assert store.count("tickets") == 3 and store.stations() == ["baihua"]
+    finally:
+        store.close()
+    with pytest.raises(StoreError, match="nothing to copy"):
+        copy_store(pg_databases.create(), tmp_path / "empty.db", "xinan")
 
 
 async def test_the_commands(base_config, shared_services, tmp_path, clock, pg_databases):

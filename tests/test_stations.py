@@ -157,3 +157,79 @@ async def test_a_county_admin_reads_every_station_in_chat(county):
     assert "全县 2 个供电所" in county_view and "baihua" in county_view
     station_view = to_person(await baihua.say("统计", sender=ADMIN), ADMIN)[0].text
     assert "全县" not in station_view
+
+
+async def test_announcements_are_each_stations_own(county):
+    baihua, xinan = county
+    await baihua.say("公告 全部 每月5日 09:00 本月电费已出账，请按时缴费。", sender=ADMIN)
+    await baihua.say("确认", sender=ADMIN)
+    listed = to_person(await xinan.say("公告列表", sender=ADMIN), ADMIN)[0].text
+    assert "电费已出账" not in listed
+    await xinan.say("取消公告 1", sender=ADMIN)
+    assert baihua.store.announcement(1)["state"] == "active"
+    assert baihua.store.announcement(1)["station"] == "baihua"
+
+
+def test_unsure_messages_are_kept_per_station_not_by_a_shared_counter(pg_databases, monkeypatch):
+    from datetime import UTC, datetime
+
+    from bot import store_service
+    from bot.messages import Conversation, Incoming, Person
+    from bot.store import Store
+
+    monkeypatch.setattr(store_service, "UNSURE_KEPT", 5)
+    url = pg_databases.create()
+    quiet, busy = Store.open(url, "quiet"), Store.open(url, "busy")
+
+    def unsure(store: Store, n: int) -> None:
+        msg = Incoming(
+            id=f"{store.station}-{n}",
+            conversation=Conversation.group("g", "群"),
+            sender=Person(id="r", name="r"),
+            text="电表",
+            time=datetime(2026, 11, 26, tzinfo=UTC),
+        )
+        store.record_unsure(msg, {}, "why")
+
+    try:
+        for n in range(3):
+            unsure(quiet, n)
+        for n in range(10):
+            unsure(busy, n)
+        unsure(quiet, 3)
+        assert len(quiet.unsure_messages()) == 4, "a busy neighbour does not push them out"
+        assert len(busy.unsure_messages()) == 5
+    finally:
+        quiet.close()
+        busy.close()
+
+
+async def test_the_county_view_of_a_store_with_one_station(bot):
+    from bot.config import Admin
+
+    admins = [Admin(id=a.id, name=a.name, county=True) for a in bot.app.config.admins]
+    bot.app.config = bot.app.config.model_copy(update={"admins": admins})
+    await bot.say("3栋2单元501停电了", sender="r1", group=GROUP)
+    text = to_person(await bot.say("统计", sender=ADMIN), ADMIN)[0].text
+    assert "全县 1 个供电所" in text
+    assert "全县今天 报修 1 件" in text and "baihua 报修 1 件" in text
+
+
+def test_county_is_not_a_station_id(base_config):
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError, match="county"):
+        Station(id="county")
+
+
+async def test_incidents_and_outages_follow_the_station_filter(county, api):
+    _, xinan = county
+    await xinan.say("5栋停电了", sender="r2", group=GROUP)
+    mine = await (await api.get("/api/incidents", headers=_auth(STATION_TOKEN))).json()
+    assert mine == []
+    theirs = await (
+        await api.get("/api/incidents?station=xinan", headers=_auth(COUNTY_TOKEN))
+    ).json()
+    assert [i["station"] for i in theirs] == ["xinan"]
+    r = await api.get("/api/outages?station=xinan", headers=_auth(STATION_TOKEN))
+    assert r.status == 403
