@@ -42,7 +42,9 @@ def shared_services(base_config: Config) -> dict:
 
 
 class PgDatabases:
-    """Fresh databases on one server, each a copy of a migrated template (~20 ms)."""
+    """Databases on one server: `create()` makes a fresh one, a copy of a migrated
+    template (~100 ms); `fresh()` hands out one shared database emptied (~10 ms), for the
+    feature tests that need one store each, one after another."""
 
     def __init__(self, server_url: str) -> None:
         import psycopg
@@ -58,6 +60,32 @@ class PgDatabases:
         self.admin.execute(f"create database {template}")
         Store.open(self.url(template)).close()
         self.template = template
+        self.shared = self.create()
+        self.shared_conn = psycopg.connect(self.shared, autocommit=True)
+        self.tables = sorted(  # ticket_events before the tickets they name
+            (
+                r[0]
+                for r in self.shared_conn.execute(
+                    "select tablename from pg_tables where schemaname = 'public' "
+                    "and tablename <> 'powerbot_migrations'"
+                )
+            ),
+            key=lambda t: t != "ticket_events",
+        )
+
+    def fresh(self) -> str:
+        """The shared database, emptied: whatever the last test left open is cut off, every
+        table truncated and every counter back at 1 (ticket #1 again)."""
+        self.shared_conn.execute(
+            "select pg_terminate_backend(pid) from pg_stat_activity "
+            "where datname = current_database() and pid <> pg_backend_pid()"
+        )
+        for table in self.tables:  # delete is quicker than truncate on tables this small
+            self.shared_conn.execute(f"delete from {table}")
+        self.shared_conn.execute(
+            "select setval(oid::regclass, 1, false) from pg_class where relkind = 'S'"
+        )
+        return self.shared
 
     def url(self, name: str) -> str:
         return f"{self.base}/{name}"
@@ -71,6 +99,8 @@ class PgDatabases:
         self.admin.execute(f"drop database if exists {url.rsplit('/', 1)[1]} with (force)")
 
     def close(self) -> None:
+        self.shared_conn.close()
+        self.drop(self.shared)
         self.drop(self.url(self.template))
         self.admin.close()
 
@@ -99,9 +129,7 @@ def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | s
         yield tmp_path / "powerbot.db"
         return
     databases: PgDatabases = request.getfixturevalue("pg_databases")
-    url = databases.create()
-    yield url
-    databases.drop(url)
+    yield databases.fresh()
 
 
 @pytest.fixture
