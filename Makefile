@@ -32,7 +32,8 @@ bench: install
 	$(BIN)/python bench/nlu_cv.py
 	$(BIN)/python bench/faq_accuracy.py
 	$(BIN)/python bench/gateway_roundtrip.py --mode both --messages 500
-	$(BIN)/python bench/storm.py
+	$(BIN)/python bench/storm.py --database-url auto
+	$(BIN)/python bench/pg_drivers.py
 	$(BIN)/python bench/kill_burst.py
 
 clean:
