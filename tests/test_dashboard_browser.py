@@ -66,3 +66,53 @@ async def test_sign_in_see_the_late_ticket_first_and_reassign_it(bot, tmp_path: 
     finally:
         await browser.close()
         await runner.cleanup()
+
+
+async def test_the_county_token_picks_a_station_on_the_page(
+    base_config, shared_services, pg_databases, clock, tmp_path: Path
+):
+    from bot.config import Station
+    from tests.conftest import start_bot
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("no Chromium here: .ci/run installs Debian's chromium package")
+    url = pg_databases.create()
+    xinan_config = base_config.model_copy(update={"station": Station(id="xinan", name="新安")})
+    baihua = await start_bot(base_config, shared_services, url, clock)
+    xinan = await start_bot(xinan_config, shared_services, url, clock)
+    await xinan.say("5栋2单元301停电了", sender="r2", group=GROUP)
+    port = _free_port()
+    env = {"POWERBOT_ADMIN_TOKEN": TOKEN, "POWERBOT_COUNTY_TOKEN": "county-" + TOKEN}
+    runner = await start_api(baihua.app, port, environ=env)
+    browser = await Browser(chromium, tmp_path / "profile").start()
+    try:
+        await browser.goto(f"http://127.0.0.1:{port}/")
+        await browser.evaluate(
+            f"document.getElementById('token').value = {'county-' + TOKEN!r}; "
+            "document.querySelector('form').submit(); true"
+        )
+        options = await browser.until(
+            "(() => { const s = document.getElementById('station');"
+            " return !s.hidden && [...s.options].map((o) => o.value); })()"
+        )
+        assert options == ["baihua", "xinan"]
+        assert await browser.until(
+            "document.querySelector('#queue tbody').innerText.includes('没有未完成的工单')"
+        )
+        await browser.evaluate(
+            "const s = document.getElementById('station'); s.value = 'xinan';"
+            " s.dispatchEvent(new Event('change')); true"
+        )
+        row = await browser.until(
+            "(() => { const r = document.querySelector('#queue tbody tr[data-id]');"
+            " return r && {text: r.innerText, button: !!r.querySelector('button')}; })()"
+        )
+        assert "5栋2单元301" in row["text"] and row["button"] is False, "changes: its own bot"
+        assert await browser.evaluate("location.search") == "?station=xinan"
+    finally:
+        await browser.close()
+        await runner.cleanup()
+        for bot in (baihua, xinan):
+            await bot.app.stop()
+        pg_databases.drop(url)
