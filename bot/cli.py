@@ -227,7 +227,8 @@ def db_migrate(config_path: str, database_url: str | None) -> None:
 @click.option("--from", "source", required=True, help="sqlite:///var/powerbot.db or postgresql://…")
 @click.option("--to", "dest", required=True, help="postgresql://… or sqlite:///…")
 @click.option(
-    "--station", help="copy only this station's rows (and name rows made before stations)"
+    "--station",
+    help="from a county store: only this station's rows; from a SQLite file: the id its rows take",
 )
 def db_copy(source: str, dest: str, station: str | None) -> None:
     """Copy a station's whole store, in one transaction; stop its bot first.

@@ -8,10 +8,15 @@ transaction on the destination (all or nothing), from one consistent read of the
 The station's bot must be stopped: a SQLite source whose lead lock is held is refused.
 
 Numbers: into an empty destination every id is kept, so ticket #12 stays #12. Into one
-that already holds other stations, every id of the copied rows moves up by one round
-number above the destination's largest (10000, 20000, …), the same for every table, so
-references between rows (a ticket's events, an incident's reports, an outage's ticket,
-a timer's ticket or outage) stay right; the note printed says by how much.
+that already holds other stations, each table's copied ids move up to a round number at
+least 1000 above anything given out there (10000, 20000, …), taken from its counter
+first so that other stations' bots may keep running; references between rows (a
+ticket's events, an incident's reports, an outage's ticket, a timer's row, an outbox
+row's timer) move with them, and the note printed says by how much. Words that quote a
+number (an unsent reply's text, a merge's event detail) are left as written.
+
+The station's bot must be stopped, and stays stopped: its lead lock is held by the copy
+until it has committed.
 
 Not copied: what the bot offered someone in the last minutes (详细, 更多, 确认 — the
 `awaiting` table); such offers lapse within minutes, and the person asks again.
@@ -19,6 +24,7 @@ Not copied: what the bot offered someone in the last minutes (详细, 更多, �
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +48,7 @@ TIMER_REFS = {
     "outage_clock": "outages", "address": "pending_reports",
 }  # fmt: skip
 ROUND = 10_000
+log = logging.getLogger(__name__)
 BATCH = 1000
 
 
@@ -104,20 +111,23 @@ def _stations_in(sql: Sql) -> list[str]:
     )
 
 
-def _not_running(source: str | Path, stations: list[str]) -> None:
-    """The copy of a station whose bot runs would miss what it does next: refused."""
+def _hold_leads(source: str | Path, stations: list[str]) -> list[Any]:
+    """The lead locks of the copied stations, held until the copy is done: a bot running
+    on the source is refused, and none can start there meanwhile."""
     from bot.lead import Lead
     from bot.store import where
 
+    held: list[Any] = []
     for station in stations if is_postgres(source) else [""]:
         lead = Lead.of(source, station)
-        try:
-            free = lead.try_take()
-        finally:
+        if not lead.try_take():
             lead.release()
-        if not free:
+            for other in held:
+                other.release()
             who = f"station {station!r}'s bot" if station else "its bot"
             raise StoreError(f"{where(source)}: {who} is running; stop it first (systemctl stop …)")
+        held.append(lead)
+    return held
 
 
 def _copy(src: Sql, dst: Sql, station: str | None, source: str | Path, dest: str | Path) -> Copied:
@@ -135,7 +145,10 @@ def _copy(src: Sql, dst: Sql, station: str | None, source: str | Path, dest: str
         stations, label, where_station = [station or named[0]], station or named[0], None
     else:
         if station is None and "" in found:
-            raise StoreError(f"{src_name} has rows without a station: copy with --station")
+            raise StoreError(
+                f"{src_name} has rows without a station id, which cannot be told apart; "
+                "copy them from the SQLite file they came from"
+            )
         stations = [station] if station else [s for s in found if s]
         label, where_station = None, station
     if not stations:
@@ -147,18 +160,38 @@ def _copy(src: Sql, dst: Sql, station: str | None, source: str | Path, dest: str
             )
         if any(s for s in _stations_in(dst)):
             raise StoreError(f"{dst_name} is not empty: copy into a new file")
-    _not_running(source, stations)
     taken = [s for s in stations if dst.value("select 1 from tickets where station = ? union "
                                               "select 1 from inbox where station = ? limit 1",
                                               [s, s])]  # fmt: skip
     if taken:
         raise StoreError(f"{dst_name} already holds station {', '.join(taken)}; not copied twice")
+    leads = _hold_leads(source, stations)
+    try:
+        return _copy_held(src, dst, stations, label, where_station, src_name)
+    except StoreError:
+        raise
+    except Exception as e:  # a database error mid-copy: said plainly, all rolled back
+        raise StoreError(f"copy failed, nothing copied: {e}") from e
+    finally:
+        for lead in leads:
+            lead.release()
+
+
+def _copy_held(
+    src: Sql,
+    dst: Sql,
+    stations: list[str],
+    label: str | None,
+    where_station: str | None,
+    src_name: str,
+) -> Copied:
     # one consistent read of the source
     src.run("begin isolation level repeatable read" if src.dialect == "postgresql" else "begin")
     try:
         copied = Copied(stations)
         with dst.atomic():
             if dst.dialect == "postgresql":  # one copy at a time into a store
+                dst.run("set local lock_timeout = '5min'")
                 dst.run(f"select pg_advisory_xact_lock({LOCK_CLASS}, 0)")
             for table in TABLES:
                 if table not in NO_KEY:
@@ -171,7 +204,10 @@ def _copy(src: Sql, dst: Sql, station: str | None, source: str | Path, dest: str
             raise StoreError(f"{src_name}: nothing to copy for {', '.join(stations)}")
         return copied
     finally:
-        src.run("rollback")
+        try:
+            src.run("rollback")
+        except Exception:  # noqa: BLE001 - a source gone away: the error that did it is raised
+            log.warning("the source's read could not be closed", exc_info=True)
 
 
 def _reserve(src: Sql, dst: Sql, table: str, station: str | None) -> int:
@@ -201,8 +237,11 @@ def _seq_name(dst: Sql, table: str, key: str) -> str:
 
 
 def _rows(src: Sql, table: str, station: str | None) -> Iterator[dict[str, Any]]:
-    key = "id" if table in NO_KEY else KEYS.get(table, "id")
     where, args = ("", []) if station is None else ("where station = ?", [station])
+    if table in NO_KEY:  # a station's configured workers: few, and read whole
+        yield from src.all(f"select * from {table} {where} order by station, id", args)
+        return
+    key = KEYS.get(table, "id")
     last: Any = None
     while True:  # in pages by key: a big inbox never sits in memory whole
         page_where = where
@@ -252,6 +291,9 @@ def _move(table: str, row: dict[str, Any], shifts: dict[str, int]) -> None:
             row[column] += shifts.get("tickets", 0)
     if table == "timers" and row["kind"] in TIMER_REFS and str(row["ref"]).isdigit():
         row["ref"] = str(int(row["ref"]) + shifts.get(TIMER_REFS[row["kind"]], 0))
+    cause = row.get("cause") if table == "outbox" else None
+    if cause and cause.startswith("timer:") and cause[6:].isdigit():
+        row["cause"] = f"timer:{int(cause[6:]) + shifts.get('timers', 0)}"
 
 
 def _insert(dst: Sql, table: str, rows: list[dict[str, Any]]) -> int:

@@ -40,7 +40,7 @@ KEEP_DAYS = 30  # handled messages and sent replies are kept this long, then pru
 # An outbox row read for sending is this process's for this long (renewed on each pass,
 # at least every tick): after a takeover the new process sends the old one's rows once
 # the claims lapse, so an old process not yet stopped cannot send them too.
-CLAIM_SECONDS = 10
+CLAIM_SECONDS = 30  # longer than one send may take (15 s), so a claim never lapses mid-send
 DEFAULT_STATION = "main"
 
 

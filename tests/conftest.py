@@ -77,7 +77,7 @@ class PgDatabases:
         """The shared database, emptied: whatever the last test left open is cut off, every
         table truncated and every counter back at 1 (ticket #1 again)."""
         self.shared_conn.execute(
-            "select pg_terminate_backend(pid) from pg_stat_activity "
+            "select pg_terminate_backend(pid, 5000) from pg_stat_activity "
             "where datname = current_database() and pid <> pg_backend_pid()"
         )
         for table in self.tables:  # delete is quicker than truncate on tables this small

@@ -201,3 +201,21 @@ async def test_the_commands(base_config, shared_services, tmp_path, clock, pg_da
     bad = "postgresql://nobody@127.0.0.1:1/none"
     result = CliRunner().invoke(cli, ["db", "migrate", "--database-url", bad])
     assert result.exit_code == 2 and "cannot connect" in result.output
+
+
+async def test_a_whole_county_is_copied_with_workers_both_stations_share(
+    base_config, shared_services, tmp_path, clock, pg_databases
+):
+    county = pg_databases.create()
+    for station in ("baihua", "xinan"):
+        config = base_config.model_copy(
+            update={"station": base_config.station.model_copy(update={"id": station})}
+        )
+        path = tmp_path / f"{station}.db"
+        await _a_busy_station(config, shared_services, path, clock)
+        copy_store(path, county)
+    again = pg_databases.create()
+    copied = copy_store(county, again)
+    assert copied.stations == ["baihua", "xinan"]
+    assert copied.rows["workers"] == 2 * len(base_config.workers), "same ids, two stations"
+    assert _everything(again) == _everything(county)
