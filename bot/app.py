@@ -360,7 +360,7 @@ class App:
         if self.store is None:
             return 0, False
         async with self._db:  # read only what has committed
-            rows = self.store.unsent(OUTBOX_READ)
+            rows = self.store.unsent(OUTBOX_READ, self.clock.now())
         # rows come most urgent first: the lanes start in that order, each in that order
         lanes: dict[str, list[OutboxItem]] = defaultdict(list)
         for item in rows:

@@ -237,30 +237,41 @@ class Store(ServiceRecords):
             },
         )
 
-    def unsent(self, limit: int = 500) -> list[OutboxItem]:
+    def unsent(self, limit: int = 500, now: datetime | None = None) -> list[OutboxItem]:
         """Messages still to send, the most urgent first, then the oldest (given-up ones are
-        left out). On PostgreSQL they are claimed for this process for CLAIM_SECONDS (rows
-        another process of the station claimed are passed over, `for update skip locked`)."""
+        left out). With `now`, a chat whose failed message waits to be tried again is left
+        out whole (its later messages wait behind it): however many pile up there, they
+        never fill the `limit` and hold up the other chats. On PostgreSQL the rows are
+        claimed for this process for CLAIM_SECONDS (rows another process of the station
+        claimed are passed over, `for update skip locked`)."""
         columns = "id, attempts, next_attempt_at, conversation, text, mentions, cause, priority"
         waiting = "station = ? and sent_at is null and given_up_at is null"
+        held, held_args = "", []
+        if now is not None:
+            held = (
+                f" and conversation not in (select conversation from outbox where {waiting} "
+                "and next_attempt_at > ?)"
+            )
+            held_args = [self.station, iso(now)]
         if self.dialect == "sqlite":  # one process per file: nothing to claim from
             rows = self.sql.all(
-                f"select {columns} from outbox where {waiting} order by priority, id limit ?",
-                [self.station, limit],
+                f"select {columns} from outbox where {waiting}{held} order by priority, id limit ?",
+                [self.station, *held_args, limit],
             )
         else:
-            now = datetime.now(UTC)
+            wall = datetime.now(UTC)  # claims are between processes: the real clock
             rows = self.sql.all(
                 f"update outbox set claimed_by = ?, claimed_until = ? where id in ("
-                f"select id from outbox where {waiting} and (claimed_by is null or "
+                f"select id from outbox where {waiting}{held} and (claimed_by is null or "
                 "claimed_by = ? or claimed_until < ?) order by priority, id limit ? "
                 f"for update skip locked) returning {columns}",
                 [
                     self.me,
-                    iso(now + timedelta(seconds=CLAIM_SECONDS)),
+                    iso(wall + timedelta(seconds=CLAIM_SECONDS)),
                     self.station,
+                    *held_args,
                     self.me,
-                    iso(now),
+                    iso(wall),
                     limit,
                 ],  # fmt: skip
             )

@@ -162,6 +162,23 @@ async def test_messages_to_one_chat_keep_their_order_after_a_failure(bot):
     assert to_li[1].startswith("已接单") and to_li[2].startswith("已记录到达")
 
 
+async def test_a_chat_waiting_to_retry_does_not_hold_up_the_others_however_much_piles_up(bot):
+    from bot.messages import Conversation, Outgoing
+
+    stuck = Conversation.group("群-机器人已被移出")
+    now = bot.clock.now()
+    first = bot.store.enqueue(Outgoing(conversation=stuck, text="通知"), now)
+    item = next(i for i in bot.store.unsent() if i.id == first)
+    bot.store.mark_send_failed(item, "not in the room", now)  # tried again in 2 s
+    for n in range(30):
+        bot.store.enqueue(Outgoing(conversation=stuck, text=f"通知 {n}"), now)
+    other = bot.store.enqueue(Outgoing(conversation=Conversation.private("r9"), text="好的"), now)
+    assert [i.id for i in bot.store.unsent(10, now)] == [other], "the stuck chat left out whole"
+    assert other not in [i.id for i in bot.store.unsent(10)], "read blindly, 10 fill up first"
+    later = now + timedelta(seconds=3)
+    assert [i.id for i in bot.store.unsent(10, later)][0] == first, "then its turn comes again"
+
+
 class PowerCut(BaseException):
     """Stands for the process dying: not an error any handler could catch."""
 
