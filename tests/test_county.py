@@ -18,7 +18,9 @@ from tests.storm_harness import Books, BotProcess, Run, make_storm, station_toml
 STATIONS = ("baihua", "xinan", "dongling")
 BEFORE, AFTER = 60, 40
 TAKEOVER_SECONDS = 10
-RECORD_WITHIN = 1.0  # a message said longer ago than this before the kill was recorded
+RECORD_WITHIN = (
+    2.0  # a message said longer ago than this before the kill was recorded (a loaded machine lags)
+)
 
 
 async def test_three_stations_on_one_store_and_a_standby_taking_over(tmp_path: Path, pg_databases):

@@ -18,7 +18,9 @@ from tests.storm_harness import Books, BotProcess, Run, make_storm, station_toml
 
 BEFORE, AFTER = 120, 80  # messages said before the kill, and after the standby took over
 TAKEOVER_SECONDS = 10
-RECORD_WITHIN = 1.0  # a message said longer ago than this before the kill was recorded
+RECORD_WITHIN = (
+    2.0  # a message said longer ago than this before the kill was recorded (a loaded machine lags)
+)
 
 
 @pytest.mark.parametrize("engine", ["postgresql", "sqlite"])
