@@ -343,15 +343,7 @@ async def crash(storm: list[Said], kills: int, seed: int, folder: Path) -> dict[
                 bot.start()
                 await run.logged_in(bot.starts)
         ids = set(run.said)
-        await run.until(
-            lambda: (
-                books.recorded() <= books.handled()
-                and books.acks_waiting() == 0
-                and books.unsent() == 0
-            ),
-            timeout=900,
-            every=0.05,
-        )
+        await run.until(books.settled, timeout=900, every=0.05)
     finally:
         await bot.astop()
         await service.stop()

@@ -235,6 +235,16 @@ class Books:
         rows = self._rows("select count(*) from timers where kind = 'ack' and fired_at is null")
         return rows[0][0] if rows else 0
 
+    def settled(self) -> bool:
+        """Nothing left to handle or send (messages never recorded are gone for good)."""
+        recorded = self.recorded()
+        return (
+            bool(recorded)
+            and recorded <= self.handled()
+            and self.acks_waiting() == 0
+            and self.unsent() == 0
+        )
+
     def integrity(self) -> str:
         rows = self._rows("pragma integrity_check")
         return rows[0][0] if rows else "no database"

@@ -64,7 +64,7 @@ async def test_three_stations_on_one_store_and_a_standby_taking_over(tmp_path: P
             for run in runs.values():
                 run.say(run.storm[i])  # type: ignore[attr-defined]
         for run in runs.values():
-            await run.until(lambda run=run: _settled(run.books), timeout=90)
+            await run.until(run.books.settled, timeout=90)
     finally:
         if standby is not None:
             await standby.astop()
@@ -89,13 +89,3 @@ async def test_three_stations_on_one_store_and_a_standby_taking_over(tmp_path: P
         assert sum(max(0, queued[k] - received[k]) for k in queued) == 0, station
         doubled = sum(max(0, received[k] - queued[k]) for k in received)
         assert doubled <= (LANES if station == STATIONS[0] else 0), (station, doubled)
-
-
-def _settled(books: Books) -> bool:
-    recorded = books.recorded()
-    return (
-        bool(recorded)
-        and recorded <= books.handled()
-        and books.acks_waiting() == 0
-        and books.unsent() == 0
-    )

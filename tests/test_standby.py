@@ -60,7 +60,7 @@ async def test_the_standby_takes_over_within_10_s_of_a_kill_9(
         after = {run.say(s) for s in storm[BEFORE:]}
         said_at.update(dict.fromkeys(after, time.monotonic()))
         everything = set(run.said)
-        await run.until(lambda: _settled(books), timeout=60)
+        await run.until(books.settled, timeout=60)
     finally:
         await standby.astop()
         await active.astop()
@@ -81,13 +81,3 @@ async def test_the_standby_takes_over_within_10_s_of_a_kill_9(
     missing = sum(max(0, queued[key] - received[key]) for key in queued)
     assert missing == 0, "everything queued was sent"
     print(f"{engine}: took over in {took:.2f} s, lost on the wire {len(lost)}, doubled {doubled}")
-
-
-def _settled(books: Books) -> bool:
-    recorded = books.recorded()
-    return (
-        bool(recorded)
-        and recorded <= books.handled()
-        and books.acks_waiting() == 0
-        and books.unsent() == 0
-    )

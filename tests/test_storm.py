@@ -61,7 +61,7 @@ async def test_kill_9_at_several_points_of_a_storm_loses_and_doubles_nothing_mor
         bot.start()
         await run.logged_in(bot.starts)
         everything = set(run.said)
-        await run.until(lambda: _settled(books, everything))
+        await run.until(books.settled)
     finally:
         await bot.astop()
         await service.stop()
@@ -88,14 +88,3 @@ async def test_kill_9_at_several_points_of_a_storm_loses_and_doubles_nothing_mor
 def _waiting(books: Books, ids: set[str]) -> set[str]:
     """Of `ids`, those recorded but not handled yet."""
     return (books.recorded() & ids) - books.handled()
-
-
-def _settled(books: Books, said: set[str]) -> bool:
-    """Nothing left to handle or send (said messages not recorded are gone for good)."""
-    recorded = books.recorded()
-    return (
-        bool(recorded)
-        and recorded <= books.handled()
-        and books.acks_waiting() == 0
-        and books.unsent() == 0
-    )
