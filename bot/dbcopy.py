@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.lead import LOCK_CLASS
-from bot.sql import Sql, StoreError, is_postgres
+from bot.sql import Sql, StoreError, is_postgres, sqlite_path
 
 # Parents before children (ticket_events and outages name tickets).
 TABLES = (
@@ -84,7 +84,7 @@ def copy_store(source: str | Path, dest: str | Path, station: str | None = None)
 
     if str(source) == str(dest):
         raise StoreError("--from and --to are the same store")
-    if not is_postgres(source) and not Path(_sqlite_file(source)).exists():
+    if not is_postgres(source) and not Path(sqlite_path(source)).exists():
         raise StoreError(f"{where(source)}: no such file")
     src = open_sql(source)
     try:
@@ -97,12 +97,6 @@ def copy_store(source: str | Path, dest: str | Path, station: str | None = None)
     finally:
         src.close()
         dst.close()
-
-
-def _sqlite_file(target: str | Path) -> str:
-    from bot.sql import sqlite_path
-
-    return sqlite_path(target)
 
 
 def _stations_in(sql: Sql) -> list[str]:

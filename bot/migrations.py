@@ -321,8 +321,3 @@ def apply_pg(conn: Any) -> list[str]:
             )
             done.append(fn.__name__)
     return done
-
-
-def pending(names: set[str]) -> list[str]:
-    """The steps not among `names` (those applied), in order."""
-    return [fn.__name__ for fn in STEPS if fn.__name__ not in names]

@@ -73,14 +73,6 @@ class Sql:
         got = cursor.fetchone() if pk else None
         return got[0] if got else 0
 
-    def update(self, table: str, key: Any, changes: Row, pk: str = "id") -> None:
-        sql = _update_sql(table, tuple(changes), pk)
-        self.run(sql, (*changes.values(), key))
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.depth > 0
-
     @contextmanager
     def together(self) -> Iterator[None]:
         """Writes that must not be split: inside a transaction already, they are part of
@@ -139,7 +131,6 @@ class PgSql(Sql):
     def __init__(self, url: str) -> None:
         super().__init__()
 
-        self.url = url
         self.conn = pg_connect(url)
         self.conn.adapters.register_loader("numeric", _numeric_loader())
         # A statement stuck behind another process's lock fails instead of waiting forever.
@@ -205,14 +196,6 @@ def _numeric_loader() -> type:
     return NumericLoader
 
 
-def connect(target: str | Any) -> Sql:
-    """A path or sqlite:/// URL opens (or makes) a SQLite file; postgresql://… connects."""
-    text = str(target)
-    if is_postgres(text):
-        return PgSql(text)
-    raise StoreError(f"not a PostgreSQL URL: {redact(text)}")
-
-
 def is_postgres(target: str | Any) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
@@ -271,9 +254,3 @@ def _insert_sql(table: str, columns: tuple[str, ...], ignore: bool, pk: str | No
     if ignore:
         sql += " on conflict do nothing"
     return sql + (f" returning {pk}" if pk else "")
-
-
-@lru_cache(maxsize=256)
-def _update_sql(table: str, columns: tuple[str, ...], pk: str) -> str:
-    sets = ", ".join(f"{c} = ?" for c in columns)
-    return f"update {table} set {sets} where {pk} = ?"

@@ -305,7 +305,7 @@ class Store(ServiceRecords):
         attempts = item.attempts + 1
         give_up = attempts >= SEND_ATTEMPTS
         wait = timedelta(seconds=min(2**attempts, MAX_SEND_WAIT_SECONDS))
-        self.sql.update(
+        self._set(
             "outbox",
             item.id,
             {

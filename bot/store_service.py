@@ -412,14 +412,7 @@ class ServiceRecords:
         return [_outage(r) for r in rows]
 
     def update_outage(self, outage_id: int, **changes: Any) -> Outage:
-        values = {
-            k: iso(v.astimezone(UTC)) if isinstance(v, datetime) else v for k, v in changes.items()
-        }
-        sets = ", ".join(f"{k} = ?" for k in values)
-        self.sql.run(
-            f"update outages set {sets} where id = ? and station = ?",
-            [*values.values(), outage_id, self.station],
-        )
+        self._set("outages", outage_id, changes)
         outage = self.outage(outage_id)
         assert outage is not None
         return outage

@@ -39,6 +39,14 @@ async def _a_busy_station(config, services, db, clock) -> None:
         await bot.app.stop()
 
 
+@pytest.fixture
+async def first(base_config, shared_services, tmp_path, clock) -> Path:
+    """A station's SQLite file after a busy morning, its bot stopped."""
+    path = tmp_path / "station.db"
+    await _a_busy_station(base_config, shared_services, path, clock)
+    return path
+
+
 def _everything(target: Path | str) -> dict[str, list[tuple]]:
     sql = open_sql(target)
     try:
@@ -52,10 +60,8 @@ def _everything(target: Path | str) -> dict[str, list[tuple]]:
 
 
 async def test_a_station_moves_to_postgresql_and_back_row_for_row(
-    base_config, shared_services, tmp_path, clock, pg_databases
+    first, base_config, shared_services, tmp_path, clock, pg_databases
 ):
-    first = tmp_path / "station.db"
-    await _a_busy_station(base_config, shared_services, first, clock)
     url = pg_databases.create()
     copied = copy_store(first, url)
     assert copied.stations == ["baihua"] and copied.shift == 0
@@ -70,10 +76,8 @@ async def test_a_station_moves_to_postgresql_and_back_row_for_row(
 
 
 async def test_the_bot_carries_on_on_the_shared_store_with_the_same_numbers(
-    base_config, shared_services, tmp_path, clock, pg_databases
+    first, base_config, shared_services, tmp_path, clock, pg_databases
 ):
-    first = tmp_path / "station.db"
-    await _a_busy_station(base_config, shared_services, first, clock)
     url = pg_databases.create()
     copy_store(first, url)
     bot = await start_bot(base_config, shared_services, url, clock)
@@ -123,10 +127,8 @@ async def test_a_second_station_copied_in_has_its_ids_moved_up_with_their_refere
 
 
 async def test_copies_that_must_not_happen_are_refused(
-    base_config, shared_services, tmp_path, clock, pg_databases
+    first, base_config, shared_services, tmp_path, clock, pg_databases
 ):
-    first = tmp_path / "station.db"
-    await _a_busy_station(base_config, shared_services, first, clock)
     url = pg_databases.create()
     copy_store(first, url)
     with pytest.raises(StoreError, match="already holds station baihua"):
@@ -167,10 +169,8 @@ async def test_copies_that_must_not_happen_are_refused(
 
 
 async def test_a_file_whose_rows_carry_an_old_station_id_is_copied_whole(
-    base_config, shared_services, tmp_path, clock, pg_databases
+    first, base_config, shared_services, tmp_path, clock, pg_databases
 ):
-    first = tmp_path / "station.db"
-    await _a_busy_station(base_config, shared_services, first, clock)
     old = open_sql(first)
     for table in TABLES:
         old.run(f"update {table} set station = 'main'")  # last opened under the default id
@@ -187,9 +187,7 @@ async def test_a_file_whose_rows_carry_an_old_station_id_is_copied_whole(
         copy_store(pg_databases.create(), tmp_path / "empty.db", "xinan")
 
 
-async def test_the_commands(base_config, shared_services, tmp_path, clock, pg_databases):
-    first = tmp_path / "station.db"
-    await _a_busy_station(base_config, shared_services, first, clock)
+async def test_the_commands(first, pg_databases):
     url = pg_databases.create()
     result = CliRunner().invoke(cli, ["db", "migrate", "--database-url", url])
     assert result.exit_code == 0 and "database ready" in result.output
